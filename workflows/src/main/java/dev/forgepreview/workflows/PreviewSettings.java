@@ -1,0 +1,80 @@
+package dev.forgepreview.workflows;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.Map;
+
+/**
+ * Per-repository settings, resolved once by {@code SettingsActivities} when a preview starts and
+ * carried in the workflow's state. Holds no secret: passwords are derived inside activities, and
+ * environment values of the form {@code ${env:NAME}} are resolved by the worker when the file is
+ * written.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record PreviewSettings(
+    String repository,
+    Mode mode,
+    Long sharedServerId,
+    ServerSpec server,
+    String domain,
+    String project,
+    String siteTemplate,
+    String databaseTemplate,
+    String phpVersion,
+    String repositoryProvider,
+    boolean composer,
+    MasterDatabase masterDatabase,
+    Map<String, String> environment,
+    QueueWorker queueWorker,
+    boolean certificate,
+    String ttl,
+    Trigger trigger,
+    int maxConcurrentPreviews,
+    int redisDatabases,
+    Timeouts timeouts) {
+
+  public enum Mode {
+    DEDICATED,
+    SHARED
+  }
+
+  public enum Trigger {
+    AUTO,
+    COMMENT
+  }
+
+  /** What {@code POST /servers} gets in dedicated mode. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ServerSpec(
+      String provider,
+      Long credentialId,
+      String region,
+      String size,
+      String phpVersion,
+      String databaseType) {}
+
+  /** The database cloned into each preview, reached over SSH. Null: no clone. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record MasterDatabase(String host, int sshPort, String sshUser, String database) {}
+
+  /** The queue worker created on the site. Null: none. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record QueueWorker(String connection, String queue, int processes, int timeout) {}
+
+  /** ISO-8601 durations and counts of the waiting steps. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Timeouts(
+      String serverReady,
+      String serverPollInterval,
+      String resourcePollInterval,
+      String deployment,
+      String deploymentPollInterval,
+      int healthTries,
+      String healthInterval,
+      int connectivityTries,
+      String connectivityInterval) {
+
+    public static Timeouts defaults() {
+      return new Timeouts("PT60M", "PT2M", "PT5S", "PT30M", "PT10S", 5, "PT5S", 10, "PT10S");
+    }
+  }
+}

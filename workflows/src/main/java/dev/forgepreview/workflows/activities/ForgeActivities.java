@@ -1,0 +1,177 @@
+package dev.forgepreview.workflows.activities;
+
+import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.util.Map;
+
+/**
+ * Every Forge API call of the pipeline and its teardown. Runs on the {@code forge-api} task queue.
+ *
+ * <p>Contract of every method: one record in, idempotent. A create first looks for what an earlier
+ * attempt may have created (by name or domain) and adopts it; a create that must wait for Forge to
+ * finish installing fails with the benign {@code NOT_READY} type until it is done, so the
+ * workflow's retry policy is the poll. A delete is harmless when the thing is already gone (looked
+ * up by name, because it is registered as a compensation before its action ran). Failures are
+ * {@code ApplicationFailure}s typed by {@link dev.forgepreview.workflows.FailureType}; a 429 sets
+ * the next retry delay to what Forge asked for. {@code requestId} names the step's request in logs
+ * and lets a test match each compensation with its action.
+ */
+@ActivityInterface
+public interface ForgeActivities {
+
+  @ActivityMethod
+  ServerRef createServer(CreateServerRequest request);
+
+  /** Fails with {@code NOT_READY} until {@code is_ready}; the retry policy bounds the wait. */
+  @ActivityMethod
+  ServerRef awaitServerReady(AwaitServerRequest request);
+
+  @ActivityMethod
+  void deleteServer(DeleteServerRequest request);
+
+  /** Creates (or adopts) the isolated site and returns once it is {@code installed}. */
+  @ActivityMethod
+  SiteRef createSite(CreateSiteRequest request);
+
+  @ActivityMethod
+  void deleteSite(DeleteSiteRequest request);
+
+  @ActivityMethod
+  DatabaseRef createDatabase(CreateDatabaseRequest request);
+
+  @ActivityMethod
+  void deleteDatabase(DeleteDatabaseRequest request);
+
+  /** The password is derived inside the activity from the preview id; it never enters history. */
+  @ActivityMethod
+  DatabaseUserRef createDatabaseUser(CreateDatabaseUserRequest request);
+
+  @ActivityMethod
+  void deleteDatabaseUser(DeleteDatabaseUserRequest request);
+
+  @ActivityMethod
+  void grantDatabase(GrantDatabaseRequest request);
+
+  /**
+   * Installs the repository on the branch and returns once {@code repository_status} is installed.
+   */
+  @ActivityMethod
+  void installRepository(InstallRepositoryRequest request);
+
+  /** Writes the whole environment file; adds {@code DB_PASSWORD} itself. */
+  @ActivityMethod
+  void writeEnvironment(WriteEnvironmentRequest request);
+
+  @ActivityMethod
+  long createQueueWorker(CreateQueueWorkerRequest request);
+
+  /** Requests a Let's Encrypt certificate and returns once it is active. */
+  @ActivityMethod
+  long obtainCertificate(ObtainCertificateRequest request);
+
+  /** Starts a deployment, at most once per request even when retried. */
+  @ActivityMethod
+  DeploymentRef deploySite(DeployRequest request);
+
+  /**
+   * Fails with {@code NOT_READY} while the deployment runs; with non-retryable {@code FAILED} (and
+   * the log's tail in the message) when it ended {@code failed}.
+   */
+  @ActivityMethod
+  DeploymentRef awaitDeployment(AwaitDeploymentRequest request);
+
+  /** The site as the API sees it: installed, repository installed, not stuck deploying. */
+  @ActivityMethod
+  SiteHealth checkSiteHealth(SiteHealthRequest request);
+
+  /** Resources that follow our naming, for the cleanup workflow's orphan search. */
+  @ActivityMethod
+  ForgeInventory listPreviewResources(ListPreviewResourcesRequest request);
+
+  record CreateServerRequest(String requestId, String name, ServerSpec spec) {}
+
+  record AwaitServerRequest(String requestId, long serverId) {}
+
+  record ServerRef(long serverId, String name, String ipAddress, boolean ready) {}
+
+  record DeleteServerRequest(String requestId, String name) {}
+
+  record CreateSiteRequest(
+      String requestId,
+      long serverId,
+      String domain,
+      String username,
+      String phpVersion,
+      String directory) {}
+
+  record SiteRef(long serverId, long siteId, String domain) {}
+
+  record DeleteSiteRequest(String requestId, long serverId, String domain) {}
+
+  record CreateDatabaseRequest(String requestId, long serverId, String name) {}
+
+  record DatabaseRef(long serverId, long databaseId, String name) {}
+
+  record DeleteDatabaseRequest(String requestId, long serverId, String name) {}
+
+  /** {@code previewId} is the key from which the password is derived. */
+  record CreateDatabaseUserRequest(
+      String requestId, long serverId, String userName, String previewId) {}
+
+  record DatabaseUserRef(long serverId, long userId, String name) {}
+
+  record DeleteDatabaseUserRequest(String requestId, long serverId, String userName) {}
+
+  record GrantDatabaseRequest(String requestId, long serverId, long userId, long databaseId) {}
+
+  record InstallRepositoryRequest(
+      String requestId,
+      long serverId,
+      long siteId,
+      String provider,
+      String repository,
+      String branch,
+      boolean composer) {}
+
+  /**
+   * {@code variables} holds no secret. {@code DB_PASSWORD} is derived from {@code previewId};
+   * values of the form {@code ${env:NAME}} are read from the worker's environment.
+   */
+  record WriteEnvironmentRequest(
+      String requestId,
+      long serverId,
+      long siteId,
+      String previewId,
+      Map<String, String> variables) {}
+
+  record CreateQueueWorkerRequest(
+      String requestId,
+      long serverId,
+      long siteId,
+      String connection,
+      String queue,
+      int processes,
+      int timeout) {}
+
+  record ObtainCertificateRequest(String requestId, long serverId, long siteId, String domain) {}
+
+  record DeployRequest(String requestId, long serverId, long siteId, String headSha) {}
+
+  /** {@code deploymentId} is the history entry's id, {@code status} its last seen status. */
+  record DeploymentRef(
+      long serverId, long siteId, long deploymentId, String status, String commitHash) {}
+
+  record AwaitDeploymentRequest(String requestId, long serverId, long siteId, long deploymentId) {}
+
+  record SiteHealthRequest(String requestId, long serverId, long siteId) {}
+
+  record SiteHealth(boolean healthy, String siteStatus, String repositoryStatus, String detail) {}
+
+  /** {@code serverId} null: dedicated servers named by {@code namePrefix}; else sites on it. */
+  record ListPreviewResourcesRequest(Long serverId, String namePrefix, String domainSuffix) {}
+
+  /** Name or domain to id, for servers, sites and databases that match our naming. */
+  record ForgeInventory(
+      Map<String, Long> servers, Map<String, Long> sites, Map<String, Long> databases) {}
+}
