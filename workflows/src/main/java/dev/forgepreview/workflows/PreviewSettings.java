@@ -30,6 +30,7 @@ public record PreviewSettings(
     Trigger trigger,
     int maxConcurrentPreviews,
     int redisDatabases,
+    int continueAsNewAfterDeployments,
     Timeouts timeouts) {
 
   public enum Mode {

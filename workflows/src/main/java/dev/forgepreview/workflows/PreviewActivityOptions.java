@@ -1,0 +1,144 @@
+package dev.forgepreview.workflows;
+
+import dev.forgepreview.workflows.PreviewSettings.Timeouts;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/**
+ * The activity options of every kind of step, in one place. Polls are retries on a fixed interval
+ * (coefficient 1) bounded by the step's limit, so a long wait adds a handful of events to the
+ * history, not one per poll.
+ */
+final class PreviewActivityOptions {
+  private static final Duration CALL_TIMEOUT = Duration.ofMinutes(1);
+  private final Timeouts timeouts;
+
+  PreviewActivityOptions(Timeouts timeouts) {
+    this.timeouts = timeouts == null ? Timeouts.defaults() : timeouts;
+  }
+
+  /** A Forge call that may wait for Forge to finish installing what it created. */
+  ActivityOptions forge(String summary) {
+    return poll(summary, duration(timeouts.resourcePollInterval()), Duration.ofMinutes(20));
+  }
+
+  ActivityOptions serverReady(String summary) {
+    return poll(summary, duration(timeouts.serverPollInterval()), duration(timeouts.serverReady()));
+  }
+
+  ActivityOptions deployment(String summary) {
+    return poll(
+        summary, duration(timeouts.deploymentPollInterval()), duration(timeouts.deployment()));
+  }
+
+  /** One try: the workflow itself repeats the site health check. */
+  ActivityOptions once(String summary, String taskQueue) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setSummary(summary)
+        .setStartToCloseTimeout(CALL_TIMEOUT)
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setMaximumAttempts(3)
+                .setInitialInterval(Duration.ofSeconds(2))
+                .setDoNotRetry(FailureType.NON_RETRYABLE)
+                .build())
+        .build();
+  }
+
+  ActivityOptions connectivity(String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(PreviewIds.TASK_QUEUE)
+        .setSummary(summary)
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(duration(timeouts.connectivityInterval()))
+                .setBackoffCoefficient(1.0)
+                .setMaximumAttempts(Math.max(1, timeouts.connectivityTries()))
+                .setDoNotRetry(FailureType.NON_RETRYABLE)
+                .build())
+        .build();
+  }
+
+  /** Compensations and teardown: patient, and the workflow repeats them until they succeed. */
+  ActivityOptions compensation(String summary, String taskQueue) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setSummary(summary)
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(30))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(5))
+                .setBackoffCoefficient(2.0)
+                .setMaximumInterval(Duration.ofMinutes(2))
+                .build())
+        .build();
+  }
+
+  /** The streamed database clone: long, heartbeating, repeated from an empty target. */
+  ActivityOptions clone(String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(PreviewIds.TASK_QUEUE)
+        .setSummary(summary)
+        .setStartToCloseTimeout(Duration.ofHours(2))
+        .setHeartbeatTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(10))
+                .setMaximumAttempts(3)
+                .setDoNotRetry(FailureType.NON_RETRYABLE)
+                .build())
+        .build();
+  }
+
+  /** GitHub and settings: short calls, a few minutes of retries at most. */
+  ActivityOptions shortCall(String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(PreviewIds.TASK_QUEUE)
+        .setSummary(summary)
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(5))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(2))
+                .setBackoffCoefficient(2.0)
+                .setMaximumInterval(Duration.ofMinutes(1))
+                .setDoNotRetry(FailureType.NON_RETRYABLE)
+                .build())
+        .build();
+  }
+
+  Duration healthInterval() {
+    return duration(timeouts.healthInterval());
+  }
+
+  int healthTries() {
+    return Math.max(1, timeouts.healthTries());
+  }
+
+  private static ActivityOptions poll(String summary, Duration interval, Duration limit) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(PreviewIds.FORGE_TASK_QUEUE)
+        .setSummary(summary)
+        .setStartToCloseTimeout(CALL_TIMEOUT)
+        .setScheduleToCloseTimeout(limit)
+        // Wait for a running create to finish before rolling back, so nothing is left behind.
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(interval)
+                .setBackoffCoefficient(1.0)
+                .setMaximumInterval(interval)
+                .setDoNotRetry(FailureType.NON_RETRYABLE)
+                .build())
+        .build();
+  }
+
+  static Duration duration(String iso) {
+    return Duration.parse(iso);
+  }
+}

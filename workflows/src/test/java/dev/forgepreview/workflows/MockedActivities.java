@@ -1,0 +1,141 @@
+package dev.forgepreview.workflows;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
+import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult;
+import dev.forgepreview.workflows.activities.ForgeActivities;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateDatabaseRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateDatabaseUserRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateServerRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateSiteRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.DatabaseRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.DatabaseUserRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeployRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeploymentRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.ServerRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.SiteHealth;
+import dev.forgepreview.workflows.activities.ForgeActivities.SiteRef;
+import dev.forgepreview.workflows.activities.GitHubActivities;
+import dev.forgepreview.workflows.activities.HealthActivities;
+import dev.forgepreview.workflows.activities.SettingsActivities;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A test environment whose activities are Mockito mocks of the activity interfaces (the one seam
+ * the project allows; every activity is also tested for real in its own module).
+ */
+final class MockedActivities implements AutoCloseable {
+  final TestWorkflowEnvironment env;
+  final ForgeActivities forge = mock(ForgeActivities.class, withSettings().withoutAnnotations());
+  final DatabaseCloneActivities clone =
+      mock(DatabaseCloneActivities.class, withSettings().withoutAnnotations());
+  final GitHubActivities github = mock(GitHubActivities.class, withSettings().withoutAnnotations());
+  final HealthActivities health = mock(HealthActivities.class, withSettings().withoutAnnotations());
+  final SettingsActivities settings =
+      mock(SettingsActivities.class, withSettings().withoutAnnotations());
+  private final AtomicLong deploymentIds = new AtomicLong(500);
+
+  MockedActivities(PreviewSettings previewSettings) {
+    env = TestWorkflowEnvironment.newInstance();
+    registerSearchAttributes(env);
+    Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
+    worker.registerActivitiesImplementations(clone, github, health, settings);
+    env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
+    happyPath(previewSettings);
+  }
+
+  static void registerSearchAttributes(TestWorkflowEnvironment env) {
+    env.registerSearchAttribute(
+        PreviewIds.REPOSITORY.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    env.registerSearchAttribute(
+        PreviewIds.PULL_REQUEST.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env.registerSearchAttribute(
+        PreviewIds.PHASE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+  }
+
+  private void happyPath(PreviewSettings previewSettings) {
+    when(settings.settingsFor(any())).thenReturn(previewSettings);
+    when(forge.createServer(any(CreateServerRequest.class)))
+        .thenAnswer(
+            i -> new ServerRef(7, i.<CreateServerRequest>getArgument(0).name(), null, false));
+    when(forge.awaitServerReady(any()))
+        .thenAnswer(
+            i ->
+                new ServerRef(
+                    i.<ForgeActivities.AwaitServerRequest>getArgument(0).serverId(),
+                    "s",
+                    "192.0.2.7",
+                    true));
+    when(forge.createSite(any(CreateSiteRequest.class)))
+        .thenAnswer(
+            i ->
+                new SiteRef(
+                    i.<CreateSiteRequest>getArgument(0).serverId(),
+                    11,
+                    i.<CreateSiteRequest>getArgument(0).domain()));
+    when(forge.createDatabase(any(CreateDatabaseRequest.class)))
+        .thenAnswer(i -> new DatabaseRef(7, 21, i.<CreateDatabaseRequest>getArgument(0).name()));
+    when(forge.createDatabaseUser(any(CreateDatabaseUserRequest.class)))
+        .thenAnswer(
+            i ->
+                new DatabaseUserRef(7, 31, i.<CreateDatabaseUserRequest>getArgument(0).userName()));
+    when(forge.createQueueWorker(any())).thenReturn(41L);
+    when(forge.obtainCertificate(any())).thenReturn(51L);
+    when(forge.deploySite(any(DeployRequest.class)))
+        .thenAnswer(
+            i -> {
+              DeployRequest r = i.getArgument(0);
+              return new DeploymentRef(
+                  r.serverId(), r.siteId(), deploymentIds.incrementAndGet(), "deploying", null);
+            });
+    when(forge.awaitDeployment(any()))
+        .thenAnswer(
+            i -> {
+              ForgeActivities.AwaitDeploymentRequest r = i.getArgument(0);
+              return new DeploymentRef(
+                  r.serverId(), r.siteId(), r.deploymentId(), "finished", null);
+            });
+    when(forge.checkSiteHealth(any()))
+        .thenReturn(new SiteHealth(true, "installed", "installed", "ok"));
+    when(clone.cloneDatabase(any())).thenReturn(new CloneResult(true, 1024, null));
+    when(health.checkConnectivity(any())).thenReturn(200);
+  }
+
+  PreviewEnvironmentWorkflow start(PreviewRequest request) {
+    env.start();
+    PreviewEnvironmentWorkflow workflow = stub(request.workflowId());
+    WorkflowClient.start(workflow::run, request);
+    return workflow;
+  }
+
+  PreviewEnvironmentWorkflow stub(String workflowId) {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            PreviewEnvironmentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(PreviewIds.TASK_QUEUE)
+                .build());
+  }
+
+  PreviewStatus result(String workflowId) {
+    return env.getWorkflowClient()
+        .newUntypedWorkflowStub(workflowId)
+        .getResult(PreviewStatus.class);
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}

@@ -1,0 +1,51 @@
+package dev.forgepreview.workflows;
+
+import dev.forgepreview.workflows.PreviewSettings.MasterDatabase;
+import dev.forgepreview.workflows.PreviewSettings.Mode;
+import dev.forgepreview.workflows.PreviewSettings.QueueWorker;
+import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
+import dev.forgepreview.workflows.PreviewSettings.Timeouts;
+import dev.forgepreview.workflows.PreviewSettings.Trigger;
+import java.util.Map;
+
+/** Settings of the repository {@code acme/shop} as the tests use them. */
+final class TestSettings {
+  private TestSettings() {}
+
+  static PreviewSettings dedicated() {
+    return settings(Mode.DEDICATED, null, 3);
+  }
+
+  static PreviewSettings shared(long serverId) {
+    return settings(Mode.SHARED, serverId, 3);
+  }
+
+  static PreviewSettings settings(Mode mode, Long serverId, int continueAsNewAfter) {
+    return new PreviewSettings(
+        "acme/shop",
+        mode,
+        serverId,
+        new ServerSpec("ocean2", 1L, "ams2", "01", "php83", "mysql8"),
+        "preview.acme.dev",
+        "shop",
+        "pr-{number}-{project}.{domain}",
+        "pr_{number}",
+        "php83",
+        "github",
+        true,
+        new MasterDatabase("db.acme.internal", 22, "forge", "shop"),
+        Map.of("MAIL_MAILER", "log"),
+        new QueueWorker("redis", "default", 1, 60),
+        true,
+        "P7D",
+        Trigger.AUTO,
+        10,
+        16,
+        continueAsNewAfter,
+        Timeouts.defaults());
+  }
+
+  static PreviewRequest request(int number, String branch, String sha) {
+    return new PreviewRequest("acme", "shop", number, branch, sha, "octocat", null);
+  }
+}
