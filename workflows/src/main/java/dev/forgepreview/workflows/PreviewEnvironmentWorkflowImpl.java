@@ -201,6 +201,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
                       .settingsFor(new SettingsRequest(request.owner(), request.repo())));
     } catch (StepFailed e) {
       fail(e);
+      setPhase(Phase.FAILED);
       publish();
       return false;
     }
