@@ -1,0 +1,68 @@
+package dev.forgepreview.workflows;
+
+import static dev.forgepreview.workflows.PreviewLifecycleTest.awaitCondition;
+import static dev.forgepreview.workflows.PreviewLifecycleTest.awaitPhase;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+import dev.forgepreview.workflows.PreviewSettings.Mode;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ContinueAsNewTest {
+  private static final String ID = "preview:acme:shop:42";
+
+  @Test
+  void continuesAsNewAfterManyUpdatesKeepingStateSignalsAndTtl() {
+    try (MockedActivities activities =
+        new MockedActivities(TestSettings.settings(Mode.DEDICATED, null, 2))) {
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+      String firstRun = runId(activities);
+      String expiry = workflow.status().expiresAt();
+
+      workflow.update(new UpdateSignal("sha-2", "feature/x", "d-2", "github"));
+      awaitCondition(activities, () -> !runId(activities).equals(firstRun));
+      // Sent right around the continue-as-new: must not be lost.
+      workflow.update(new UpdateSignal("sha-3", "feature/x", "d-3", "github"));
+      awaitCondition(activities, () -> "sha-3".equals(workflow.status().deployedSha()));
+
+      PreviewStatus status = workflow.status();
+      assertThat(status.phase()).isEqualTo(Phase.READY);
+      assertThat(status.deployments()).isEqualTo(3);
+      assertThat(status.expiresAt()).isEqualTo(expiry);
+      assertThat(status.resources().serverId()).isEqualTo(7L);
+      assertThat(status.steps()).extracting(StepRecord::name).contains("create-server", "deploy#3");
+      // A repeated delivery from before the continue-as-new is still recognised.
+      workflow.update(new UpdateSignal("sha-9", "feature/x", "d-2", "github"));
+      activities.env.sleep(Duration.ofMinutes(1));
+      verify(activities.forge, times(3)).deploySite(any());
+
+      activities.env.sleep(Duration.ofDays(8));
+      PreviewStatus result = activities.result(ID);
+      assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
+      verify(activities.forge).deleteServer(any());
+    }
+  }
+
+  private static String runId(MockedActivities activities) {
+    return activities
+        .env
+        .getWorkflowClient()
+        .getWorkflowServiceStubs()
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace("default")
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ID).build())
+                .build())
+        .getWorkflowExecutionInfo()
+        .getExecution()
+        .getRunId();
+  }
+}

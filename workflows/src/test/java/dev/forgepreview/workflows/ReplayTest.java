@@ -1,0 +1,62 @@
+package dev.forgepreview.workflows;
+
+import static dev.forgepreview.workflows.PreviewLifecycleTest.awaitPhase;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Replays recorded histories against today's workflow code: a change that breaks determinism for
+ * running previews fails the build. Re-record (only on purpose, with the change behind {@code
+ * Workflow.getVersion}) with {@code -DrecordHistories=true -Dtest=ReplayTest}.
+ */
+class ReplayTest {
+  private static final String HAPPY_PATH = "histories/preview-ready-updated-destroyed.json";
+
+  @Test
+  void recordedHistoryReplaysWithoutNonDeterminism() throws Exception {
+    String json = resource(HAPPY_PATH);
+    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(json);
+    assertThat(history.getEvents()).hasSizeGreaterThan(50);
+    WorkflowReplayer.replayWorkflowExecution(history, PreviewEnvironmentWorkflowImpl.class);
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "recordHistories", matches = "true")
+  void recordHistory() throws IOException {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+      workflow.update(new UpdateSignal("sha-2", "feature/x", "d-2", "github"));
+      PreviewLifecycleTest.awaitCondition(
+          activities, () -> "sha-2".equals(workflow.status().deployedSha()));
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+      activities.result("preview:acme:shop:42");
+      WorkflowExecutionHistory history =
+          activities.env.getWorkflowExecutionHistory(
+              WorkflowExecution.newBuilder().setWorkflowId("preview:acme:shop:42").build());
+      Path target = Path.of("src/test/resources").resolve(HAPPY_PATH);
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, history.toJson(true));
+    }
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = ReplayTest.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException(name + " is missing from the test resources");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
