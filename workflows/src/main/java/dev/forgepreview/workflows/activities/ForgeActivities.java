@@ -3,6 +3,7 @@ package dev.forgepreview.workflows.activities;
 import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -171,7 +172,13 @@ public interface ForgeActivities {
   /** {@code serverId} null: dedicated servers named by {@code namePrefix}; else sites on it. */
   record ListPreviewResourcesRequest(Long serverId, String namePrefix, String domainSuffix) {}
 
-  /** Name or domain to id, for servers, sites and databases that match our naming. */
-  record ForgeInventory(
-      Map<String, Long> servers, Map<String, Long> sites, Map<String, Long> databases) {}
+  /** Servers, sites and databases whose names start with the prefix (or end with the suffix). */
+  record ForgeInventory(List<NamedResource> resources) {}
+
+  /**
+   * One resource of {@link ForgeInventory}. {@code kind} is {@code server}, {@code site} or {@code
+   * database}; {@code name} is the server's or database's name or the site's domain; {@code
+   * createdAt} is Forge's timestamp as it was sent (may be null).
+   */
+  record NamedResource(String kind, long id, long serverId, String name, String createdAt) {}
 }

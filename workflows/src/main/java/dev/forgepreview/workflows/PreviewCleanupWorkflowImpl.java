@@ -1,0 +1,180 @@
+package dev.forgepreview.workflows;
+
+import dev.forgepreview.workflows.PreviewSettings.Mode;
+import dev.forgepreview.workflows.activities.CleanupActivities;
+import dev.forgepreview.workflows.activities.CleanupActivities.ExpirePreviewRequest;
+import dev.forgepreview.workflows.activities.CleanupActivities.OpenPreview;
+import dev.forgepreview.workflows.activities.ForgeActivities;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseUserRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeleteServerRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeleteSiteRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.ListPreviewResourcesRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.NamedResource;
+import dev.forgepreview.workflows.activities.SettingsActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+
+/** See {@link PreviewCleanupWorkflow}. */
+public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
+  private static final Logger log = Workflow.getLogger(PreviewCleanupWorkflowImpl.class);
+  private static final Pattern NUMBER = Pattern.compile("(\\d+)");
+  private static final DateTimeFormatter FORGE_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  private final CleanupActivities cleanup =
+      Workflow.newActivityStub(CleanupActivities.class, options(PreviewIds.TASK_QUEUE));
+  private final SettingsActivities settings =
+      Workflow.newActivityStub(SettingsActivities.class, options(PreviewIds.TASK_QUEUE));
+  private final ForgeActivities forge =
+      Workflow.newActivityStub(ForgeActivities.class, options(PreviewIds.FORGE_TASK_QUEUE));
+
+  private static ActivityOptions options(String taskQueue) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(15))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(5))
+                .setMaximumInterval(Duration.ofMinutes(1))
+                .setDoNotRetry(FailureType.NON_RETRYABLE)
+                .build())
+        .build();
+  }
+
+  @Override
+  public CleanupReport run(CleanupRequest request) {
+    boolean dryRun = request != null && request.dryRun();
+    Duration grace =
+        Duration.parse(
+            request == null || request.orphanGrace() == null ? "PT2H" : request.orphanGrace());
+    Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    List<String> expired = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    List<String> young = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+
+    List<OpenPreview> open = cleanup.listOpenPreviews();
+    Set<String> openIds = new HashSet<>();
+    for (OpenPreview preview : open) {
+      openIds.add(preview.workflowId());
+      if (preview.expiresAt() != null
+          && !Phase.valueOf(preview.phase()).isFinal()
+          && Instant.parse(preview.expiresAt()).isBefore(now)) {
+        expired.add(preview.workflowId());
+        if (!dryRun) {
+          cleanup.expirePreview(
+              new ExpirePreviewRequest(preview.workflowId(), "TTL expired (cleanup)"));
+        }
+      }
+    }
+
+    for (PreviewSettings repo : settings.allRepositorySettings()) {
+      String[] ownerRepo = repo.repository().split("/", 2);
+      Long serverId = repo.mode() == Mode.SHARED ? repo.sharedServerId() : null;
+      List<NamedResource> found;
+      try {
+        found =
+            forge
+                .listPreviewResources(new ListPreviewResourcesRequest(serverId, "pr", null))
+                .resources();
+      } catch (ActivityFailure e) {
+        errors.add(repo.repository() + ": listing Forge resources failed");
+        continue;
+      }
+      for (NamedResource resource : found) {
+        Integer number = ownedNumber(repo, resource);
+        if (number == null
+            || openIds.contains(PreviewIds.workflowId(ownerRepo[0], ownerRepo[1], number))) {
+          continue;
+        }
+        String label = resource.kind() + " " + resource.name() + " (#" + number + ")";
+        if (!olderThan(resource.createdAt(), now, grace)) {
+          young.add(label);
+          continue;
+        }
+        if (!dryRun) {
+          try {
+            delete(repo, number, resource);
+          } catch (ActivityFailure e) {
+            errors.add(label + ": delete failed");
+            continue;
+          }
+        }
+        deleted.add(label);
+      }
+    }
+    log.info(
+        "cleanup (dry run {}): expired {}, orphans {}, young {}", dryRun, expired, deleted, young);
+    return new CleanupReport(dryRun, expired, deleted, young, errors);
+  }
+
+  /** The pull request number a resource belongs to under this repository's naming, or null. */
+  static Integer ownedNumber(PreviewSettings repo, NamedResource resource) {
+    Matcher matcher = NUMBER.matcher(resource.name());
+    if (!matcher.find()) {
+      return null;
+    }
+    int number;
+    try {
+      number = Integer.parseInt(matcher.group(1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    if (number <= 0) {
+      return null;
+    }
+    String expected =
+        switch (resource.kind()) {
+          case "server" ->
+              repo.mode() == Mode.DEDICATED ? PreviewNames.serverName(repo, number) : null;
+          case "site" -> PreviewNames.siteDomain(repo, number);
+          case "database" -> PreviewNames.databaseName(repo, number);
+          default -> null;
+        };
+    return resource.name().equals(expected) ? number : null;
+  }
+
+  private void delete(PreviewSettings repo, int number, NamedResource resource) {
+    String rid = "cleanup/" + repo.repository() + "/" + number + "/" + resource.kind();
+    switch (resource.kind()) {
+      case "server" -> forge.deleteServer(new DeleteServerRequest(rid, resource.name()));
+      case "site" ->
+          forge.deleteSite(new DeleteSiteRequest(rid, resource.serverId(), resource.name()));
+      default -> {
+        forge.deleteDatabaseUser(
+            new DeleteDatabaseUserRequest(
+                rid, resource.serverId(), PreviewNames.databaseUser(repo, number)));
+        forge.deleteDatabase(new DeleteDatabaseRequest(rid, resource.serverId(), resource.name()));
+      }
+    }
+  }
+
+  private static boolean olderThan(String createdAt, Instant now, Duration grace) {
+    if (createdAt == null) {
+      return true;
+    }
+    try {
+      Instant created = LocalDateTime.parse(createdAt, FORGE_TIME).toInstant(ZoneOffset.UTC);
+      return created.plus(grace).isBefore(now);
+    } catch (DateTimeParseException e) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.forgepreview.workflows.activities;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.util.List;
+
+/** What the cleanup workflow asks of Temporal itself (visibility and signals). */
+@ActivityInterface
+public interface CleanupActivities {
+
+  /** Every running {@code PreviewEnvironmentWorkflow}, with its expiry from the status query. */
+  @ActivityMethod
+  List<OpenPreview> listOpenPreviews();
+
+  /** Signals {@code destroy} to a preview past its TTL. */
+  @ActivityMethod
+  void expirePreview(ExpirePreviewRequest request);
+
+  /** {@code expiresAt}: ISO-8601 instant, or null when the preview could not tell. */
+  record OpenPreview(String workflowId, String phase, String expiresAt) {}
+
+  record ExpirePreviewRequest(String workflowId, String reason) {}
+}
