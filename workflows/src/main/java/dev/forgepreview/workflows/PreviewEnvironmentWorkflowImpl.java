@@ -39,6 +39,7 @@ import dev.forgepreview.workflows.activities.HealthActivities.ConnectivityReques
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities.SettingsRequest;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.RetryState;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -902,6 +903,12 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
 
   /** The failure as a person reads it: the activity's own message, or what timed out. */
   private static String reason(TemporalFailure e) {
+    if (e instanceof ActivityFailure activity
+        && activity.getRetryState() == RetryState.RETRY_STATE_TIMEOUT) {
+      String last =
+          activity.getCause() instanceof ApplicationFailure app ? app.getOriginalMessage() : null;
+      return clip("timed out at the step's limit" + (last == null ? "" : "; last answer: " + last));
+    }
     Throwable cause = e instanceof ActivityFailure ? e.getCause() : e;
     if (cause instanceof ApplicationFailure app) {
       return clip(app.getType() + ": " + app.getOriginalMessage());

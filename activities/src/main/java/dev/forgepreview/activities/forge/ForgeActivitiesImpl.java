@@ -1,0 +1,731 @@
+package dev.forgepreview.activities.forge;
+
+import dev.forgepreview.activities.forge.EnvironmentFile.InvalidEnvironmentException;
+import dev.forgepreview.activities.forge.Forge.Certificate;
+import dev.forgepreview.activities.forge.Forge.Database;
+import dev.forgepreview.activities.forge.Forge.DatabaseUser;
+import dev.forgepreview.activities.forge.Forge.Deployment;
+import dev.forgepreview.activities.forge.Forge.GitRepository;
+import dev.forgepreview.activities.forge.Forge.NewDatabase;
+import dev.forgepreview.activities.forge.Forge.NewDatabaseUser;
+import dev.forgepreview.activities.forge.Forge.NewServer;
+import dev.forgepreview.activities.forge.Forge.NewSite;
+import dev.forgepreview.activities.forge.Forge.NewWorker;
+import dev.forgepreview.activities.forge.Forge.Server;
+import dev.forgepreview.activities.forge.Forge.Site;
+import dev.forgepreview.activities.forge.Forge.Worker;
+import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.workflows.FailureType;
+import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
+import dev.forgepreview.workflows.activities.ForgeActivities;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ForgeActivities} over the {@link ForgeClient}. Every method is idempotent: it looks for
+ * what an earlier attempt created before creating anything, polls by failing with the benign {@code
+ * NOT_READY} type, and turns client exceptions into typed failures through {@link ForgeFailures}.
+ * Passwords are derived here from the preview id and never leave this class except towards Forge.
+ */
+public final class ForgeActivitiesImpl implements ForgeActivities {
+  private static final Logger log = LoggerFactory.getLogger(ForgeActivitiesImpl.class);
+
+  static final String INSTALLED = "installed";
+  static final String DEPLOYING = "deploying";
+  static final String FINISHED = "finished";
+  static final String FAILED = "failed";
+  static final String DB_PASSWORD = "DB_PASSWORD";
+  static final int LOG_TAIL_LINES = 20;
+  static final int LOG_TAIL_CHARS = 2_000;
+
+  private final ForgeClient client;
+  private final PreviewSecrets secrets;
+  private final Function<String, String> environment;
+
+  /**
+   * @param environment resolves {@code ${env:NAME}} in environment values; {@code System::getenv}
+   *     in the worker. Returns null for an unset variable.
+   */
+  public ForgeActivitiesImpl(
+      ForgeClient client, PreviewSecrets secrets, Function<String, String> environment) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.secrets = Objects.requireNonNull(secrets, "secrets");
+    this.environment = Objects.requireNonNull(environment, "environment");
+  }
+
+  // ---- servers
+
+  @Override
+  public ServerRef createServer(CreateServerRequest request) {
+    String name = required(request.name(), "name");
+    ServerSpec spec = request.spec();
+    if (spec == null || spec.provider() == null) {
+      throw ForgeFailures.of(FailureType.INVALID_INPUT, "a dedicated server needs a provider");
+    }
+    return forge(
+        () -> {
+          Server server =
+              createOrAdopt(
+                  request.requestId(),
+                  "server " + name,
+                  () -> client.findServerByName(name),
+                  () ->
+                      client.createServer(
+                          new NewServer(
+                              spec.provider(),
+                              spec.credentialId(),
+                              name,
+                              "app",
+                              spec.size(),
+                              spec.region(),
+                              spec.phpVersion(),
+                              spec.databaseType())));
+          return serverRef(server);
+        });
+  }
+
+  @Override
+  public ServerRef awaitServerReady(AwaitServerRequest request) {
+    return forge(
+        () -> {
+          Server server = client.getServer(request.serverId());
+          if (!server.isReady()) {
+            throw ForgeFailures.notReady("server " + server.id() + " is not ready yet");
+          }
+          return serverRef(server);
+        });
+  }
+
+  @Override
+  public void deleteServer(DeleteServerRequest request) {
+    String name = required(request.name(), "name");
+    forgeDelete(
+        request.requestId(),
+        "server " + name,
+        () -> client.findServerByName(name).map(Server::id),
+        id -> client.deleteServer(id));
+  }
+
+  // ---- sites
+
+  @Override
+  public SiteRef createSite(CreateSiteRequest request) {
+    String domain = required(request.domain(), "domain");
+    long serverId = request.serverId();
+    return forge(
+        () -> {
+          Site site =
+              createOrAdopt(
+                  request.requestId(),
+                  "site " + domain,
+                  () -> client.findSiteByDomain(serverId, domain),
+                  () ->
+                      client.createSite(
+                          serverId,
+                          new NewSite(
+                              domain,
+                              "php",
+                              request.directory(),
+                              request.username() != null,
+                              request.username(),
+                              request.phpVersion())));
+          if ("removing".equals(site.status())) {
+            throw ForgeFailures.notReady(
+                "site " + domain + " from an earlier preview is still being removed");
+          }
+          if (!isInstalled(site.status())) {
+            throw ForgeFailures.notReady("site " + domain + " is " + site.status());
+          }
+          return new SiteRef(serverId, site.id(), domain);
+        });
+  }
+
+  @Override
+  public void deleteSite(DeleteSiteRequest request) {
+    String domain = required(request.domain(), "domain");
+    forgeDelete(
+        request.requestId(),
+        "site " + domain,
+        () ->
+            client
+                .findSiteByDomain(request.serverId(), domain)
+                .filter(site -> !"removing".equals(site.status()))
+                .map(Site::id),
+        id -> client.deleteSite(request.serverId(), id));
+  }
+
+  // ---- databases and users
+
+  @Override
+  public DatabaseRef createDatabase(CreateDatabaseRequest request) {
+    String name = required(request.name(), "name");
+    long serverId = request.serverId();
+    return forge(
+        () -> {
+          Database database =
+              createOrAdopt(
+                  request.requestId(),
+                  "database " + name,
+                  () -> client.findDatabaseByName(serverId, name),
+                  () -> client.createDatabase(serverId, new NewDatabase(name)));
+          if (!isInstalled(database.status())) {
+            throw ForgeFailures.notReady("database " + name + " is " + database.status());
+          }
+          return new DatabaseRef(serverId, database.id(), name);
+        });
+  }
+
+  @Override
+  public void deleteDatabase(DeleteDatabaseRequest request) {
+    String name = required(request.name(), "name");
+    forgeDelete(
+        request.requestId(),
+        "database " + name,
+        () -> client.findDatabaseByName(request.serverId(), name).map(Database::id),
+        id -> client.deleteDatabase(request.serverId(), id));
+  }
+
+  @Override
+  public DatabaseUserRef createDatabaseUser(CreateDatabaseUserRequest request) {
+    String name = required(request.userName(), "userName");
+    String previewId = required(request.previewId(), "previewId");
+    long serverId = request.serverId();
+    return forge(
+        () -> {
+          DatabaseUser user =
+              createOrAdopt(
+                  request.requestId(),
+                  "database user " + name,
+                  () -> client.findDatabaseUserByName(serverId, name),
+                  () ->
+                      client.createDatabaseUser(
+                          serverId,
+                          new NewDatabaseUser(
+                              name, secrets.databasePassword(previewId), List.of())));
+          if (!isInstalled(user.status())) {
+            throw ForgeFailures.notReady("database user " + name + " is " + user.status());
+          }
+          return new DatabaseUserRef(serverId, user.id(), name);
+        });
+  }
+
+  @Override
+  public void deleteDatabaseUser(DeleteDatabaseUserRequest request) {
+    String name = required(request.userName(), "userName");
+    forgeDelete(
+        request.requestId(),
+        "database user " + name,
+        () -> client.findDatabaseUserByName(request.serverId(), name).map(DatabaseUser::id),
+        id -> client.deleteDatabaseUser(request.serverId(), id));
+  }
+
+  @Override
+  public void grantDatabase(GrantDatabaseRequest request) {
+    forge(
+        () -> {
+          DatabaseUser user = client.getDatabaseUser(request.serverId(), request.userId());
+          List<Long> granted = user.databases() == null ? List.of() : user.databases();
+          if (granted.contains(request.databaseId())) {
+            log.info(
+                "[{}] database user {} already has database {}",
+                request.requestId(),
+                user.id(),
+                request.databaseId());
+            return null;
+          }
+          // PUT replaces the user's access, so keep what it had.
+          List<Long> databases = new ArrayList<>(granted);
+          databases.add(request.databaseId());
+          client.updateDatabaseUserDatabases(request.serverId(), user.id(), databases);
+          log.info(
+              "[{}] granted database {} to database user {}",
+              request.requestId(),
+              request.databaseId(),
+              user.id());
+          return null;
+        });
+  }
+
+  // ---- repository and environment
+
+  @Override
+  public void installRepository(InstallRepositoryRequest request) {
+    required(request.repository(), "repository");
+    required(request.branch(), "branch");
+    forge(
+        () -> {
+          Site site = client.getSite(request.serverId(), request.siteId());
+          String status = site.repositoryStatus();
+          if (INSTALLED.equals(status)) {
+            if (!request.repository().equals(site.repository())
+                || !request.branch().equals(site.repositoryBranch())) {
+              log.warn(
+                  "[{}] site {} already has {}@{} installed, not {}@{}",
+                  request.requestId(),
+                  site.id(),
+                  site.repository(),
+                  site.repositoryBranch(),
+                  request.repository(),
+                  request.branch());
+            }
+            return null;
+          }
+          if ("installing".equals(status)) {
+            throw ForgeFailures.notReady("the repository of site " + site.id() + " is installing");
+          }
+          // Null: never installed, or (after installing) a failed install: (re)start it.
+          client.installGitRepository(
+              request.serverId(),
+              request.siteId(),
+              new GitRepository(
+                  request.provider() == null ? "github" : request.provider(),
+                  request.repository(),
+                  request.branch(),
+                  request.composer()));
+          log.info(
+              "[{}] installing {}@{} on site {}",
+              request.requestId(),
+              request.repository(),
+              request.branch(),
+              site.id());
+          throw ForgeFailures.notReady("the repository of site " + site.id() + " is installing");
+        });
+  }
+
+  @Override
+  public void writeEnvironment(WriteEnvironmentRequest request) {
+    String previewId = required(request.previewId(), "previewId");
+    Map<String, String> variables = new LinkedHashMap<>();
+    if (request.variables() != null) {
+      variables.putAll(request.variables());
+    }
+    if (variables.containsKey(DB_PASSWORD)) {
+      log.warn("[{}] ignoring the configured {}: it is derived", request.requestId(), DB_PASSWORD);
+    }
+    variables.put(DB_PASSWORD, secrets.databasePassword(previewId));
+    String content;
+    try {
+      content = EnvironmentFile.render(variables, environment);
+    } catch (InvalidEnvironmentException e) {
+      throw ForgeFailures.of(FailureType.INVALID_INPUT, e.getMessage());
+    }
+    forge(
+        () -> {
+          // Forge accepts and silently drops a file written before the repository is installed.
+          Site site = client.getSite(request.serverId(), request.siteId());
+          if (!INSTALLED.equals(site.repositoryStatus())) {
+            throw ForgeFailures.notReady(
+                "the repository of site "
+                    + site.id()
+                    + " is "
+                    + site.repositoryStatus()
+                    + ": an environment written now would be dropped");
+          }
+          client.updateEnvironmentFile(request.serverId(), request.siteId(), content);
+          return null;
+        });
+    log.info(
+        "[{}] wrote the environment of site {}: keys {}",
+        request.requestId(),
+        request.siteId(),
+        String.join(",", new TreeSet<>(variables.keySet())));
+  }
+
+  // ---- worker and certificate
+
+  @Override
+  public long createQueueWorker(CreateQueueWorkerRequest request) {
+    String connection = required(request.connection(), "connection");
+    String queue = request.queue() == null || request.queue().isBlank() ? null : request.queue();
+    return forge(
+        () -> {
+          Optional<Worker> existing =
+              client.listWorkers(request.serverId(), request.siteId()).stream()
+                  .filter(w -> connection.equals(w.connection()) && sameQueue(queue, w.queue()))
+                  .findFirst();
+          Worker worker;
+          if (existing.isPresent()) {
+            worker = existing.get();
+            log.info("[{}] adopting queue worker {}", request.requestId(), worker.id());
+          } else {
+            worker =
+                client.createWorker(
+                    request.serverId(),
+                    request.siteId(),
+                    new NewWorker(
+                        connection,
+                        queue,
+                        request.timeout() > 0 ? request.timeout() : null,
+                        null,
+                        null,
+                        request.processes() > 0 ? request.processes() : null,
+                        true,
+                        null));
+            log.info("[{}] created queue worker {}", request.requestId(), worker.id());
+          }
+          if (!isInstalled(worker.status())) {
+            throw ForgeFailures.notReady("queue worker " + worker.id() + " is " + worker.status());
+          }
+          return worker.id();
+        });
+  }
+
+  @Override
+  public long obtainCertificate(ObtainCertificateRequest request) {
+    String domain = required(request.domain(), "domain");
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    Optional<Long> requested = context.getHeartbeatDetails(Long.class);
+    return forge(
+        () -> {
+          Optional<Certificate> existing =
+              client.listCertificates(request.serverId(), request.siteId()).stream()
+                  .filter(c -> domain.equalsIgnoreCase(c.domain()))
+                  .filter(c -> c.type() == null || "letsencrypt".equals(c.type()))
+                  .findFirst();
+          Certificate certificate;
+          if (existing.isPresent()) {
+            certificate = existing.get();
+          } else if (requested.isPresent()) {
+            // Forge drops a failed Let's Encrypt request; asking again would only burn its limits.
+            throw ForgeFailures.of(
+                FailureType.FAILED,
+                "the Let's Encrypt certificate "
+                    + requested.get()
+                    + " for "
+                    + domain
+                    + " failed: Forge removed it");
+          } else {
+            certificate =
+                client.obtainLetsEncryptCertificate(
+                    request.serverId(), request.siteId(), List.of(domain));
+            context.heartbeat(certificate.id());
+            log.info(
+                "[{}] requested certificate {} for {}",
+                request.requestId(),
+                certificate.id(),
+                domain);
+          }
+          if (!certificate.active()) {
+            throw ForgeFailures.notReady(
+                "certificate "
+                    + certificate.id()
+                    + " is "
+                    + certificate.status()
+                    + "/"
+                    + certificate.activationStatus());
+          }
+          return certificate.id();
+        });
+  }
+
+  // ---- deployments
+
+  /**
+   * Records the newest history id before posting (as heartbeat details, which survive retries), so
+   * a retry adopts the entry its earlier attempt started instead of posting again. Returns only
+   * once the entry is in the history: while the site's deployment is queued and not listed yet,
+   * fails {@code NOT_READY}, so the returned id is never 0.
+   */
+  @Override
+  public DeploymentRef deploySite(DeployRequest request) {
+    long serverId = request.serverId();
+    long siteId = request.siteId();
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    Optional<Long> recorded = context.getHeartbeatDetails(Long.class);
+    return forge(
+        () -> {
+          long baseline;
+          if (recorded.isPresent()) {
+            baseline = recorded.get();
+            context.heartbeat(baseline);
+            Optional<Deployment> started = newerThan(baseline, serverId, siteId);
+            if (started.isPresent()) {
+              log.info(
+                  "[{}] adopting deployment {} started by an earlier attempt",
+                  request.requestId(),
+                  started.get().id());
+              return deploymentRef(serverId, siteId, started.get());
+            }
+            if (client.getSite(serverId, siteId).deploymentStatus() != null) {
+              throw ForgeFailures.notReady(
+                  "the deployment of site " + siteId + " is queued, not in the history yet");
+            }
+            // The earlier attempt's deploy did not take: start it now.
+          } else {
+            baseline =
+                newest(client.listDeployments(serverId, siteId)).map(Deployment::id).orElse(0L);
+            context.heartbeat(baseline);
+          }
+          try {
+            client.deploy(serverId, siteId);
+            log.info("[{}] started a deployment of site {}", request.requestId(), siteId);
+          } catch (ForgeActionFailedException e) {
+            if (!e.forgeMessage().toLowerCase(Locale.ROOT).contains("already deploying")) {
+              throw e;
+            }
+            Optional<Deployment> running =
+                newest(client.listDeployments(serverId, siteId))
+                    .filter(d -> DEPLOYING.equals(d.status()) || d.id() > baseline);
+            if (running.isPresent()) {
+              log.info(
+                  "[{}] site {} is already deploying: adopting deployment {}",
+                  request.requestId(),
+                  siteId,
+                  running.get().id());
+              return deploymentRef(serverId, siteId, running.get());
+            }
+            throw ForgeFailures.notReady(
+                "site " + siteId + " is already deploying, not in the history yet");
+          }
+          return newerThan(baseline, serverId, siteId)
+              .map(d -> deploymentRef(serverId, siteId, d))
+              .orElseThrow(
+                  () ->
+                      ForgeFailures.notReady(
+                          "the deployment of site "
+                              + siteId
+                              + " is queued, not in the history yet"));
+        });
+  }
+
+  /** {@code deploymentId} 0 means the site's newest deployment. */
+  @Override
+  public DeploymentRef awaitDeployment(AwaitDeploymentRequest request) {
+    long serverId = request.serverId();
+    long siteId = request.siteId();
+    return forge(
+        () -> {
+          Deployment deployment =
+              request.deploymentId() > 0
+                  ? client.getDeployment(serverId, siteId, request.deploymentId())
+                  : newest(client.listDeployments(serverId, siteId))
+                      .orElseThrow(
+                          () ->
+                              ForgeFailures.notReady(
+                                  "site " + siteId + " has no deployment in its history yet"));
+          if (FINISHED.equals(deployment.status())) {
+            return deploymentRef(serverId, siteId, deployment);
+          }
+          if (FAILED.equals(deployment.status())) {
+            throw ForgeFailures.of(
+                FailureType.FAILED,
+                "deployment "
+                    + deployment.id()
+                    + " of site "
+                    + siteId
+                    + " failed; end of its log:\n"
+                    + logTail(serverId, siteId));
+          }
+          throw ForgeFailures.notReady(
+              "deployment " + deployment.id() + " is " + deployment.status());
+        });
+  }
+
+  // ---- health and inventory
+
+  @Override
+  public SiteHealth checkSiteHealth(SiteHealthRequest request) {
+    return forge(
+        () -> {
+          Site site;
+          try {
+            site = client.getSite(request.serverId(), request.siteId());
+          } catch (ForgeNotFoundException e) {
+            return new SiteHealth(false, null, null, "the site does not exist");
+          }
+          List<String> problems = new ArrayList<>();
+          if (!INSTALLED.equals(site.status())) {
+            problems.add("site is " + site.status());
+          }
+          if (!INSTALLED.equals(site.repositoryStatus())) {
+            problems.add("repository is " + site.repositoryStatus());
+          }
+          if (site.deploymentStatus() != null) {
+            problems.add("deployment is " + site.deploymentStatus());
+          }
+          return new SiteHealth(
+              problems.isEmpty(),
+              site.status(),
+              site.repositoryStatus(),
+              problems.isEmpty() ? "ok" : String.join("; ", problems));
+        });
+  }
+
+  /**
+   * With no server: the servers whose name matches. With a server: its sites (by domain) and its
+   * databases that match. A name matches when it starts with {@code namePrefix} or ends with {@code
+   * domainSuffix} (a database also when it starts with the prefix in database form, {@code pr-} →
+   * {@code pr_}). Null or blank prefix and suffix match nothing, so a misconfigured cleanup cannot
+   * sweep everything. Sites being removed are left out.
+   */
+  @Override
+  public ForgeInventory listPreviewResources(ListPreviewResourcesRequest request) {
+    String prefix = blankToNull(request.namePrefix());
+    String suffix = blankToNull(request.domainSuffix());
+    Predicate<String> matches =
+        name ->
+            name != null
+                && ((prefix != null && name.startsWith(prefix))
+                    || (suffix != null
+                        && name.toLowerCase(Locale.ROOT)
+                            .endsWith(suffix.toLowerCase(Locale.ROOT))));
+    String databasePrefix =
+        prefix == null ? null : prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    return forge(
+        () -> {
+          List<NamedResource> resources = new ArrayList<>();
+          if (request.serverId() == null) {
+            client.listServers().stream()
+                .filter(s -> matches.test(s.name()))
+                .forEach(
+                    s ->
+                        resources.add(
+                            new NamedResource("server", s.id(), s.id(), s.name(), s.createdAt())));
+          } else {
+            long serverId = request.serverId();
+            client.listSites(serverId).stream()
+                .filter(s -> !"removing".equals(s.status()) && matches.test(s.name()))
+                .forEach(
+                    s ->
+                        resources.add(
+                            new NamedResource("site", s.id(), serverId, s.name(), s.createdAt())));
+            client.listDatabases(serverId).stream()
+                .filter(
+                    d ->
+                        matches.test(d.name())
+                            || (databasePrefix != null
+                                && d.name() != null
+                                && d.name().startsWith(databasePrefix)))
+                .forEach(
+                    d ->
+                        resources.add(
+                            new NamedResource(
+                                "database", d.id(), serverId, d.name(), d.createdAt())));
+          }
+          return new ForgeInventory(List.copyOf(resources));
+        });
+  }
+
+  // ---- helpers
+
+  /** Runs client calls, translating their exceptions into typed failures. */
+  private static <T> T forge(Supplier<T> calls) {
+    try {
+      return calls.get();
+    } catch (ForgeException e) {
+      throw ForgeFailures.of(e);
+    }
+  }
+
+  /** Adopts what {@code find} sees; else creates; a 422 "already been taken" means adopt too. */
+  private static <T extends Forge.Identified> T createOrAdopt(
+      String requestId, String what, Supplier<Optional<T>> find, Supplier<T> create) {
+    Optional<T> existing = find.get();
+    if (existing.isPresent()) {
+      log.info("[{}] adopting {} ({})", requestId, what, existing.get().id());
+      return existing.get();
+    }
+    try {
+      T created = create.get();
+      log.info("[{}] created {} ({})", requestId, what, created.id());
+      return created;
+    } catch (ForgeValidationException e) {
+      if (!e.isAlreadyTaken()) {
+        throw e;
+      }
+      T taken = find.get().orElseThrow(() -> e);
+      log.info("[{}] adopting {} ({}) that Forge says is taken", requestId, what, taken.id());
+      return taken;
+    }
+  }
+
+  /** Looks the thing up by name and deletes it; absent (404 included) is success. */
+  private static void forgeDelete(
+      String requestId, String what, Supplier<Optional<Long>> find, LongConsumer delete) {
+    forge(
+        () -> {
+          try {
+            Optional<Long> id = find.get();
+            if (id.isEmpty()) {
+              log.info("[{}] {} does not exist: nothing to delete", requestId, what);
+              return null;
+            }
+            delete.accept(id.get());
+            log.info("[{}] deleted {} ({})", requestId, what, id.get());
+          } catch (ForgeNotFoundException e) {
+            log.info("[{}] {} is already gone", requestId, what);
+          }
+          return null;
+        });
+  }
+
+  private Optional<Deployment> newerThan(long baseline, long serverId, long siteId) {
+    return newest(client.listDeployments(serverId, siteId)).filter(d -> d.id() > baseline);
+  }
+
+  /** The history is newest first, but an id is a safer order than a position. */
+  private static Optional<Deployment> newest(List<Deployment> history) {
+    return history.stream().max((a, b) -> Long.compare(a.id(), b.id()));
+  }
+
+  private String logTail(long serverId, long siteId) {
+    String text;
+    try {
+      text = client.getDeploymentLog(serverId, siteId);
+    } catch (ForgeException e) {
+      return "(the log could not be read: " + e.getMessage() + ")";
+    }
+    String[] lines = text.strip().split("\\R");
+    StringBuilder tail = new StringBuilder();
+    for (int i = Math.max(0, lines.length - LOG_TAIL_LINES); i < lines.length; i++) {
+      tail.append(lines[i]).append('\n');
+    }
+    return tail.length() <= LOG_TAIL_CHARS
+        ? tail.toString()
+        : "…" + tail.substring(tail.length() - LOG_TAIL_CHARS);
+  }
+
+  private static DeploymentRef deploymentRef(long serverId, long siteId, Deployment d) {
+    return new DeploymentRef(serverId, siteId, d.id(), d.status(), d.commitHash());
+  }
+
+  private static ServerRef serverRef(Server server) {
+    return new ServerRef(server.id(), server.name(), server.ipAddress(), server.isReady());
+  }
+
+  /** A missing status is taken as done: only an explicit non-installed status makes us wait. */
+  private static boolean isInstalled(String status) {
+    return status == null || INSTALLED.equals(status);
+  }
+
+  private static boolean sameQueue(String wanted, String actual) {
+    String a = wanted == null ? "default" : wanted;
+    String b = actual == null || actual.isBlank() ? "default" : actual;
+    return a.equals(b);
+  }
+
+  private static String required(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw ForgeFailures.of(FailureType.INVALID_INPUT, name + " is missing");
+    }
+    return value;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,581 @@
+package dev.forgepreview.activities.forge;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.forgepreview.activities.forge.Forge.Certificate;
+import dev.forgepreview.activities.forge.Forge.Database;
+import dev.forgepreview.activities.forge.Forge.DatabaseUser;
+import dev.forgepreview.activities.forge.Forge.Deployment;
+import dev.forgepreview.activities.forge.Forge.GitRepository;
+import dev.forgepreview.activities.forge.Forge.Identified;
+import dev.forgepreview.activities.forge.Forge.NewDatabase;
+import dev.forgepreview.activities.forge.Forge.NewDatabaseUser;
+import dev.forgepreview.activities.forge.Forge.NewServer;
+import dev.forgepreview.activities.forge.Forge.NewSite;
+import dev.forgepreview.activities.forge.Forge.NewWorker;
+import dev.forgepreview.activities.forge.Forge.Server;
+import dev.forgepreview.activities.forge.Forge.Site;
+import dev.forgepreview.activities.forge.Forge.Worker;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Forge v1 API over OkHttp and Jackson: one instance per process, thread-safe. Every call
+ * either returns a typed value or throws a {@link ForgeException}; it never sleeps or retries (a
+ * 429 says how long to wait, the caller decides).
+ */
+public final class ForgeClient {
+  private static final Logger log = LoggerFactory.getLogger(ForgeClient.class);
+  private static final MediaType JSON = MediaType.get("application/json");
+  private static final Duration DEFAULT_RATE_LIMIT_DELAY = Duration.ofSeconds(60);
+  private static final int MAX_MESSAGE_CHARS = 300;
+
+  private final ForgeClientConfig config;
+  private final HttpUrl baseUrl;
+  private final Clock clock;
+  private final OkHttpClient http;
+  private final ObjectMapper mapper;
+
+  public ForgeClient(ForgeClientConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  /** {@code clock} turns {@code X-RateLimit-Reset} (a Unix time) into a delay. */
+  public ForgeClient(ForgeClientConfig config, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.baseUrl = HttpUrl.get(config.baseUrl());
+    this.http =
+        new OkHttpClient.Builder()
+            .connectTimeout(config.connectTimeout())
+            .readTimeout(config.readTimeout())
+            .writeTimeout(config.readTimeout())
+            .callTimeout(config.callTimeout())
+            .followRedirects(false)
+            .build();
+    this.mapper =
+        JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+  }
+
+  public ForgeClientConfig config() {
+    return config;
+  }
+
+  // ---- servers
+
+  public List<Server> listServers() {
+    return list(get("servers"), "servers", Server.class);
+  }
+
+  public Server getServer(long serverId) {
+    return one(get("servers/{server}", serverId), "server", Server.class);
+  }
+
+  /** The answer's {@code sudo_password} and {@code database_password} are never read. */
+  public Server createServer(NewServer server) {
+    return one(post("servers", server), "server", Server.class);
+  }
+
+  public void deleteServer(long serverId) {
+    send(delete("servers/{server}", serverId));
+  }
+
+  public Optional<Server> findServerByName(String name) {
+    return listServers().stream().filter(s -> name.equals(s.name())).findFirst();
+  }
+
+  // ---- sites
+
+  public List<Site> listSites(long serverId) {
+    return list(get("servers/{server}/sites", serverId), "sites", Site.class);
+  }
+
+  public Site getSite(long serverId, long siteId) {
+    return one(get("servers/{server}/sites/{site}", serverId, siteId), "site", Site.class);
+  }
+
+  public Site createSite(long serverId, NewSite site) {
+    return one(post("servers/{server}/sites", site, serverId), "site", Site.class);
+  }
+
+  public void deleteSite(long serverId, long siteId) {
+    send(delete("servers/{server}/sites/{site}", serverId, siteId));
+  }
+
+  /** The site whose name is {@code domain}, whatever its status (including {@code removing}). */
+  public Optional<Site> findSiteByDomain(long serverId, String domain) {
+    return listSites(serverId).stream().filter(s -> domain.equalsIgnoreCase(s.name())).findFirst();
+  }
+
+  // ---- databases
+
+  public List<Database> listDatabases(long serverId) {
+    return list(get("servers/{server}/databases", serverId), "databases", Database.class);
+  }
+
+  public Database getDatabase(long serverId, long databaseId) {
+    return one(
+        get("servers/{server}/databases/{database}", serverId, databaseId),
+        "database",
+        Database.class);
+  }
+
+  public Database createDatabase(long serverId, NewDatabase database) {
+    return one(post("servers/{server}/databases", database, serverId), "database", Database.class);
+  }
+
+  public void deleteDatabase(long serverId, long databaseId) {
+    send(delete("servers/{server}/databases/{database}", serverId, databaseId));
+  }
+
+  public Optional<Database> findDatabaseByName(long serverId, String name) {
+    return listDatabases(serverId).stream().filter(d -> name.equals(d.name())).findFirst();
+  }
+
+  // ---- database users
+
+  public List<DatabaseUser> listDatabaseUsers(long serverId) {
+    return list(get("servers/{server}/database-users", serverId), "users", DatabaseUser.class);
+  }
+
+  public DatabaseUser getDatabaseUser(long serverId, long userId) {
+    return one(
+        get("servers/{server}/database-users/{user}", serverId, userId),
+        "user",
+        DatabaseUser.class);
+  }
+
+  public DatabaseUser createDatabaseUser(long serverId, NewDatabaseUser user) {
+    return one(post("servers/{server}/database-users", user, serverId), "user", DatabaseUser.class);
+  }
+
+  /** Replaces the user's access with exactly {@code databaseIds}. */
+  public DatabaseUser updateDatabaseUserDatabases(
+      long serverId, long userId, List<Long> databaseIds) {
+    return one(
+        put(
+            "servers/{server}/database-users/{user}",
+            new DatabaseAccess(List.copyOf(databaseIds)),
+            serverId,
+            userId),
+        "user",
+        DatabaseUser.class);
+  }
+
+  public void deleteDatabaseUser(long serverId, long userId) {
+    send(delete("servers/{server}/database-users/{user}", serverId, userId));
+  }
+
+  public Optional<DatabaseUser> findDatabaseUserByName(long serverId, String name) {
+    return listDatabaseUsers(serverId).stream().filter(u -> name.equals(u.name())).findFirst();
+  }
+
+  // ---- git, environment
+
+  /** Starts the install; the site's {@code repository_status} tells when it is done. */
+  public void installGitRepository(long serverId, long siteId, GitRepository repository) {
+    send(post("servers/{server}/sites/{site}/git", repository, serverId, siteId));
+  }
+
+  public String getEnvironmentFile(long serverId, long siteId) {
+    return text(send(get("servers/{server}/sites/{site}/env", serverId, siteId)));
+  }
+
+  /** Replaces the whole file. The content is never logged nor put in an exception. */
+  public void updateEnvironmentFile(long serverId, long siteId, String content) {
+    send(
+        put(
+            "servers/{server}/sites/{site}/env",
+            new FileContent(Objects.requireNonNull(content, "content")),
+            serverId,
+            siteId));
+  }
+
+  // ---- workers
+
+  public List<Worker> listWorkers(long serverId, long siteId) {
+    return list(
+        get("servers/{server}/sites/{site}/workers", serverId, siteId), "workers", Worker.class);
+  }
+
+  public Worker getWorker(long serverId, long siteId, long workerId) {
+    return one(
+        get("servers/{server}/sites/{site}/workers/{worker}", serverId, siteId, workerId),
+        "worker",
+        Worker.class);
+  }
+
+  public Worker createWorker(long serverId, long siteId, NewWorker worker) {
+    return one(
+        post("servers/{server}/sites/{site}/workers", worker, serverId, siteId),
+        "worker",
+        Worker.class);
+  }
+
+  public void deleteWorker(long serverId, long siteId, long workerId) {
+    send(delete("servers/{server}/sites/{site}/workers/{worker}", serverId, siteId, workerId));
+  }
+
+  // ---- certificates
+
+  public Certificate obtainLetsEncryptCertificate(
+      long serverId, long siteId, List<String> domains) {
+    return one(
+        post(
+            "servers/{server}/sites/{site}/certificates/letsencrypt",
+            new LetsEncryptRequest(List.copyOf(domains)),
+            serverId,
+            siteId),
+        "certificate",
+        Certificate.class);
+  }
+
+  public List<Certificate> listCertificates(long serverId, long siteId) {
+    return list(
+        get("servers/{server}/sites/{site}/certificates", serverId, siteId),
+        "certificates",
+        Certificate.class);
+  }
+
+  public Certificate getCertificate(long serverId, long siteId, long certificateId) {
+    return one(
+        get(
+            "servers/{server}/sites/{site}/certificates/{certificate}",
+            serverId,
+            siteId,
+            certificateId),
+        "certificate",
+        Certificate.class);
+  }
+
+  public void deleteCertificate(long serverId, long siteId, long certificateId) {
+    send(
+        delete(
+            "servers/{server}/sites/{site}/certificates/{certificate}",
+            serverId,
+            siteId,
+            certificateId));
+  }
+
+  // ---- deployments
+
+  /** Starts a deployment of the site's branch; a 400 says when one already runs. */
+  public void deploy(long serverId, long siteId) {
+    send(post("servers/{server}/sites/{site}/deployment/deploy", null, serverId, siteId));
+  }
+
+  /** The site's deployments, newest first. */
+  public List<Deployment> listDeployments(long serverId, long siteId) {
+    return list(
+        get("servers/{server}/sites/{site}/deployment-history", serverId, siteId),
+        "deployments",
+        Deployment.class);
+  }
+
+  public Deployment getDeployment(long serverId, long siteId, long deploymentId) {
+    return one(
+        get(
+            "servers/{server}/sites/{site}/deployment-history/{deployment}",
+            serverId,
+            siteId,
+            deploymentId),
+        "deployment",
+        Deployment.class);
+  }
+
+  /** The log of the site's last deployment, as text. */
+  public String getDeploymentLog(long serverId, long siteId) {
+    return text(send(get("servers/{server}/sites/{site}/deployment/log", serverId, siteId)));
+  }
+
+  // ---- plumbing
+
+  private record DatabaseAccess(List<Long> databases) {}
+
+  private record FileContent(String content) {
+    @Override
+    public String toString() {
+      return "FileContent[***]";
+    }
+  }
+
+  private record LetsEncryptRequest(List<String> domains) {}
+
+  /** One request: what is sent, and the template that names it in logs and errors. */
+  private record Call(String method, String template, HttpUrl url, Object body) {}
+
+  /** A 2xx answer: its body as text and its content type. */
+  private record Answer(Call call, String body, String contentType) {}
+
+  private Call get(String template, Object... ids) {
+    return call("GET", template, null, ids);
+  }
+
+  private Call post(String template, Object body, Object... ids) {
+    return call("POST", template, body, ids);
+  }
+
+  private Call put(String template, Object body, Object... ids) {
+    return call("PUT", template, body, ids);
+  }
+
+  private Call delete(String template, Object... ids) {
+    return call("DELETE", template, null, ids);
+  }
+
+  private Call call(String method, String template, Object body, Object... ids) {
+    StringBuilder path = new StringBuilder();
+    int next = 0;
+    for (String segment : template.split("/")) {
+      if (path.length() > 0) {
+        path.append('/');
+      }
+      if (segment.startsWith("{")) {
+        path.append(ids[next++]);
+      } else {
+        path.append(segment);
+      }
+    }
+    if (next != ids.length) {
+      throw new IllegalArgumentException("ids do not match " + template);
+    }
+    HttpUrl url = baseUrl.resolve(path.toString());
+    if (url == null) {
+      throw new IllegalStateException("cannot resolve " + template + " against the base URL");
+    }
+    return new Call(method, template, url, body);
+  }
+
+  private Answer send(Call call) {
+    Request.Builder request =
+        new Request.Builder()
+            .url(call.url())
+            .header("Authorization", "Bearer " + config.token())
+            .header("Accept", "application/json");
+    switch (call.method()) {
+      case "GET" -> request.get();
+      case "DELETE" -> request.delete();
+      default -> request.method(call.method(), RequestBody.create(encode(call), JSON));
+    }
+    long started = System.nanoTime();
+    try (Response response = http.newCall(request.build()).execute()) {
+      String body = response.body().string();
+      int status = response.code();
+      log.debug(
+          "Forge {} {} -> {} in {} ms",
+          call.method(),
+          call.template(),
+          status,
+          (System.nanoTime() - started) / 1_000_000);
+      if (status >= 200 && status < 300) {
+        return new Answer(call, body, response.header("Content-Type"));
+      }
+      throw failure(call, response, body);
+    } catch (IOException e) {
+      log.debug("Forge {} {} failed: {}", call.method(), call.template(), e.toString());
+      throw new ForgeTransportException(
+          call.method(), call.template(), 0, e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private String encode(Call call) {
+    if (call.body() == null) {
+      return "{}";
+    }
+    try {
+      return mapper.writeValueAsString(call.body());
+    } catch (JsonProcessingException e) {
+      // Our own records always serialise; the body is not echoed because it may hold a secret.
+      throw new IllegalStateException("cannot encode the body of " + call.template());
+    }
+  }
+
+  private ForgeException failure(Call call, Response response, String body) {
+    String m = call.method();
+    String t = call.template();
+    int status = response.code();
+    return switch (status) {
+      case 401, 403 -> new ForgeAuthenticationException(m, t, status, null, null);
+      case 404 -> new ForgeNotFoundException(m, t, status, null, null);
+      case 422 -> new ForgeValidationException(m, t, status, validationErrors(body));
+      case 429 -> new ForgeRateLimitedException(m, t, status, rateLimitDelay(response));
+      case 400 -> new ForgeActionFailedException(m, t, status, message(body));
+      default ->
+          status >= 500
+              ? new ForgeServerException(m, t, status, null, null)
+              : new ForgeResponseException(m, t, status, "unexpected status", null);
+    };
+  }
+
+  /** Laravel puts the fields at the top level; newer answers nest them under {@code errors}. */
+  private Map<String, List<String>> validationErrors(String body) {
+    Map<String, List<String>> errors = new LinkedHashMap<>();
+    JsonNode root = parseQuietly(body);
+    if (root == null || !root.isObject()) {
+      return errors;
+    }
+    JsonNode fields = root.path("errors").isObject() ? root.get("errors") : root;
+    Iterator<Map.Entry<String, JsonNode>> it = fields.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> field = it.next();
+      List<String> messages = new ArrayList<>();
+      if (field.getValue().isArray()) {
+        field.getValue().forEach(v -> messages.add(clip(v.asText())));
+      } else if (field.getValue().isTextual() && !field.getKey().equals("message")) {
+        messages.add(clip(field.getValue().asText()));
+      }
+      if (!messages.isEmpty()) {
+        errors.put(field.getKey(), List.copyOf(messages));
+      }
+    }
+    return errors;
+  }
+
+  private String message(String body) {
+    JsonNode root = parseQuietly(body);
+    if (root != null && root.path("message").isTextual()) {
+      return clip(root.get("message").asText());
+    }
+    return "";
+  }
+
+  /** {@code Retry-After} seconds (or date), else {@code X-RateLimit-Reset} minus now, else 60 s. */
+  private Duration rateLimitDelay(Response response) {
+    Duration delay = DEFAULT_RATE_LIMIT_DELAY;
+    String retryAfter = response.header("Retry-After");
+    String reset = response.header("X-RateLimit-Reset");
+    if (retryAfter != null && !retryAfter.isBlank()) {
+      try {
+        delay = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
+      } catch (NumberFormatException notSeconds) {
+        try {
+          ZonedDateTime at =
+              ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+          delay = Duration.between(clock.instant(), at.toInstant());
+        } catch (DateTimeParseException notADate) {
+          delay = DEFAULT_RATE_LIMIT_DELAY;
+        }
+      }
+    } else if (reset != null && !reset.isBlank()) {
+      try {
+        delay = Duration.ofSeconds(Long.parseLong(reset.trim()) - clock.instant().getEpochSecond());
+      } catch (NumberFormatException notUnixTime) {
+        delay = DEFAULT_RATE_LIMIT_DELAY;
+      }
+    }
+    return delay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : delay;
+  }
+
+  private JsonNode parseQuietly(String body) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try {
+      return mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  private <T extends Identified> T one(Call call, String wrapper, Class<T> type) {
+    return checked(call, read(send(call), wrapper, mapper.constructType(type), true));
+  }
+
+  private <T extends Identified> List<T> list(Call call, String wrapper, Class<T> type) {
+    JavaType listType = mapper.getTypeFactory().constructCollectionType(List.class, type);
+    List<T> items = read(send(call), wrapper, listType, false);
+    for (T item : items) {
+      checked(call, item);
+    }
+    return List.copyOf(items);
+  }
+
+  private <T> T read(Answer answer, String wrapper, JavaType type, boolean object) {
+    Call call = answer.call();
+    JsonNode root;
+    try {
+      root = mapper.readTree(answer.body());
+    } catch (JsonProcessingException e) {
+      throw bad(call, "the body is not JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw bad(call, "the body is not a JSON object");
+    }
+    JsonNode node = root.get(wrapper);
+    if (node == null || node.isNull()) {
+      throw bad(call, "no '" + wrapper + "' in the answer");
+    }
+    if (object ? !node.isObject() : !node.isArray()) {
+      throw bad(call, "'" + wrapper + "' is not " + (object ? "an object" : "an array"));
+    }
+    try {
+      T value = mapper.treeToValue(node, type);
+      if (value == null) {
+        throw bad(call, "'" + wrapper + "' is empty");
+      }
+      return value;
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      // Jackson's message quotes the offending value; keep only where it was.
+      throw bad(
+          call, "'" + wrapper + "' has unexpected types (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private <T extends Identified> T checked(Call call, T value) {
+    if (value == null || value.id() <= 0) {
+      throw bad(call, "an entry without a positive id");
+    }
+    return value;
+  }
+
+  /** Plain text as Forge sends it; a JSON string (as some proxies re-encode it) is unwrapped. */
+  private String text(Answer answer) {
+    String body = answer.body();
+    String type = answer.contentType();
+    if (type != null && type.startsWith("application/json") && body.startsWith("\"")) {
+      try {
+        return mapper.readValue(body, String.class);
+      } catch (JsonProcessingException e) {
+        return body;
+      }
+    }
+    return body;
+  }
+
+  private static ForgeResponseException bad(Call call, String detail) {
+    return new ForgeResponseException(call.method(), call.template(), 200, detail, null);
+  }
+
+  private static String clip(String text) {
+    return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "…";
+  }
+}

@@ -1,0 +1,235 @@
+package dev.forgepreview.activities.github;
+
+import dev.forgepreview.workflows.Phase;
+import dev.forgepreview.workflows.PreviewStatus;
+import dev.forgepreview.workflows.StepRecord;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Renders a preview's one pull request comment from its {@link PreviewStatus}: a pure function.
+ * Every free text (messages, reasons, branch names) is flattened to one line, truncated and
+ * Markdown-escaped, so a step message cannot break the layout, ping anyone or inject HTML.
+ */
+public final class CommentRenderer {
+  static final int MAX_TEXT = 300;
+  static final int MAX_STEPS = 60;
+  static final int MAX_LIST = 20;
+
+  /** GitHub refuses comment bodies over 65536 characters. */
+  static final int MAX_BODY = 60_000;
+
+  private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,64}");
+  private static final Pattern SAFE_URL = Pattern.compile("https?://[^\\s()<>\\[\\]\"'`]+");
+
+  private CommentRenderer() {}
+
+  /** The hidden line by which the comment is found again: {@code <!-- forge-preview:ID -->}. */
+  public static String marker(String previewId) {
+    return "<!-- forge-preview:" + previewId + " -->";
+  }
+
+  public static String render(String previewId, PreviewStatus status) {
+    StringBuilder md = new StringBuilder(2048);
+    md.append(marker(previewId)).append('\n');
+    Phase phase = status.phase() == null ? Phase.PROVISIONING : status.phase();
+    switch (phase) {
+      case PROVISIONING, DEPLOYING, UPDATING -> building(md, phase, status);
+      case READY -> ready(md, status);
+      case FAILED -> failed(md, status);
+      case DESTROYING -> destroying(md, status);
+      case DESTROYED -> destroyed(md, status);
+    }
+    warnings(md, status.warnings());
+    if (md.length() > MAX_BODY) {
+      md.setLength(MAX_BODY);
+      md.append("\n\n… (truncated)\n");
+    }
+    return md.toString();
+  }
+
+  private static void building(StringBuilder md, Phase phase, PreviewStatus status) {
+    String verb = phase == Phase.UPDATING ? "Updating" : "Building";
+    md.append("### 🚧 ").append(verb).append(" the preview environment\n\n");
+    md.append(verb)
+        .append(' ')
+        .append(sha(status.headSha()))
+        .append(" from ")
+        .append(branch(status.branch()))
+        .append(" (")
+        .append(phase == Phase.DEPLOYING ? "deploying" : phase.name().toLowerCase(Locale.ROOT))
+        .append(").\n");
+    if (phase == Phase.UPDATING && link(status.previewUrl()) != null) {
+      md.append("\nThe current version stays available at ")
+          .append(link(status.previewUrl()))
+          .append(" meanwhile.\n");
+    }
+    md.append('\n');
+    steps(md, status.steps());
+  }
+
+  private static void ready(StringBuilder md, PreviewStatus status) {
+    md.append("### ✅ Preview environment ready\n\n");
+    String url = link(status.previewUrl());
+    md.append("| | |\n|---|---|\n");
+    md.append("| **URL** | ").append(url == null ? "—" : url).append(" |\n");
+    String deployed = status.deployedSha() != null ? status.deployedSha() : status.headSha();
+    md.append("| **Commit** | ").append(sha(deployed)).append(" |\n");
+    md.append("| **Branch** | ").append(branch(status.branch())).append(" |\n");
+    if (status.expiresAt() != null) {
+      md.append("| **Expires** | ").append(escape(status.expiresAt())).append(" |\n");
+    }
+    md.append('\n');
+    md.append("Comment `/update` to redeploy the latest commit of this pull request, ")
+        .append("or `/destroy` to tear the environment down now.\n\n");
+    collapsedSteps(md, status.steps());
+  }
+
+  private static void failed(StringBuilder md, PreviewStatus status) {
+    md.append("### ❌ Preview environment failed\n\n");
+    md.append("**Step:** ")
+        .append(status.failedStep() == null ? "unknown" : escape(status.failedStep()))
+        .append("  \n");
+    md.append("**Reason:** ")
+        .append(status.failureReason() == null ? "unknown" : escape(status.failureReason()))
+        .append("  \n");
+    md.append("**Commit:** ").append(sha(status.headSha())).append("\n\n");
+    List<String> rolledBack = status.rolledBack();
+    if (rolledBack == null || rolledBack.isEmpty()) {
+      md.append("Nothing had to be rolled back.\n\n");
+    } else {
+      md.append("Rolled back:\n\n");
+      list(md, rolledBack);
+      md.append('\n');
+    }
+    md.append("Comment `/update` (or push a commit) to try again.\n\n");
+    collapsedSteps(md, status.steps());
+  }
+
+  private static void destroying(StringBuilder md, PreviewStatus status) {
+    md.append("### 🧹 Tearing the preview environment down\n\n");
+    steps(md, status.steps());
+  }
+
+  private static void destroyed(StringBuilder md, PreviewStatus status) {
+    md.append("### 🗑️ Preview environment destroyed\n\n");
+    md.append("Its site, database and queue worker were deleted. ")
+        .append("Comment `/update` to build a new one.\n\n");
+    collapsedSteps(md, status.steps());
+  }
+
+  private static void warnings(StringBuilder md, List<String> warnings) {
+    if (warnings == null || warnings.isEmpty()) {
+      return;
+    }
+    md.append("\n⚠️ Warnings:\n\n");
+    list(md, warnings);
+  }
+
+  private static void collapsedSteps(StringBuilder md, List<StepRecord> steps) {
+    if (steps == null || steps.isEmpty()) {
+      return;
+    }
+    md.append("<details><summary>Steps</summary>\n\n");
+    steps(md, steps);
+    md.append("\n</details>\n");
+  }
+
+  private static void steps(StringBuilder md, List<StepRecord> steps) {
+    if (steps == null || steps.isEmpty()) {
+      md.append("_No step has started yet._\n");
+      return;
+    }
+    md.append("| | Step | Attempts | Details |\n|---|---|---|---|\n");
+    int shown = 0;
+    for (StepRecord step : steps) {
+      if (step == null) {
+        continue;
+      }
+      if (shown++ == MAX_STEPS) {
+        md.append("| | … ").append(steps.size() - MAX_STEPS).append(" more | | |\n");
+        break;
+      }
+      md.append("| ")
+          .append(emoji(step.state()))
+          .append(" | ")
+          .append(step.name() == null ? "" : escape(step.name()))
+          .append(" | ")
+          .append(step.attempts())
+          .append(" | ")
+          .append(step.message() == null ? "" : escape(step.message()))
+          .append(" |\n");
+    }
+  }
+
+  private static void list(StringBuilder md, List<String> items) {
+    int shown = 0;
+    for (String item : items) {
+      if (shown++ == MAX_LIST) {
+        md.append("- … ").append(items.size() - MAX_LIST).append(" more\n");
+        return;
+      }
+      md.append("- ").append(item == null ? "" : escape(item)).append('\n');
+    }
+  }
+
+  static String emoji(StepRecord.StepState state) {
+    if (state == null) {
+      return "⚪";
+    }
+    return switch (state) {
+      case RUNNING -> "⏳";
+      case SUCCEEDED -> "✅";
+      case WARNING -> "⚠️";
+      case FAILED -> "❌";
+      case SKIPPED -> "⏭️";
+      case COMPENSATED -> "↩️";
+    };
+  }
+
+  private static String sha(String sha) {
+    if (sha == null) {
+      return "an unknown commit";
+    }
+    return SHA.matcher(sha).matches()
+        ? "`" + sha.substring(0, Math.min(12, sha.length())) + "`"
+        : escape(sha);
+  }
+
+  private static String branch(String branch) {
+    return branch == null ? "an unknown branch" : "**" + escape(branch) + "**";
+  }
+
+  /** A Markdown link when the URL is plainly http(s), else null. */
+  static String link(String url) {
+    if (url == null || url.length() > 500 || !SAFE_URL.matcher(url).matches()) {
+      return null;
+    }
+    return "[" + escape(url) + "](" + url + ")";
+  }
+
+  /**
+   * One line, at most {@link #MAX_TEXT} characters, Markdown punctuation backslash-escaped, HTML
+   * characters as entities, {@code @mentions} broken with a zero-width space.
+   */
+  static String escape(String text) {
+    String line = text.replaceAll("[\\p{Cntrl}\\u2028\\u2029]+", " ").strip();
+    if (line.codePointCount(0, line.length()) > MAX_TEXT) {
+      line = line.substring(0, line.offsetByCodePoints(0, MAX_TEXT)) + "…";
+    }
+    StringBuilder out = new StringBuilder(line.length() + 16);
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '@' -> out.append("@\u200b");
+        case '\\', '`', '*', '_', '[', ']', '(', ')', '|', '~' -> out.append('\\').append(c);
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

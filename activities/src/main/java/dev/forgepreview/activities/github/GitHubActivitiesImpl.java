@@ -1,0 +1,225 @@
+package dev.forgepreview.activities.github;
+
+import dev.forgepreview.activities.github.GitHubModels.Deployment;
+import dev.forgepreview.activities.github.GitHubModels.DeploymentStatus;
+import dev.forgepreview.activities.github.GitHubModels.IssueComment;
+import dev.forgepreview.activities.github.GitHubModels.NewDeployment;
+import dev.forgepreview.activities.github.GitHubModels.NewDeploymentStatus;
+import dev.forgepreview.activities.github.GitHubModels.PullRequest;
+import dev.forgepreview.workflows.Phase;
+import dev.forgepreview.workflows.PreviewIds;
+import dev.forgepreview.workflows.PreviewStatus;
+import dev.forgepreview.workflows.activities.GitHubActivities;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pull request's side of a preview over the GitHub REST API: one comment updated in place, and
+ * a deployment of the head sha in {@code preview/pr-<number>} whose status follows the phase. Every
+ * call is idempotent, so a retried activity never posts twice.
+ */
+public final class GitHubActivitiesImpl implements GitHubActivities {
+  private static final Logger log = LoggerFactory.getLogger(GitHubActivitiesImpl.class);
+
+  /** GitHub owner and repository names: letters, digits, {@code -}, {@code _}, {@code .}. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
+
+  private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,64}");
+  private static final int MAX_DESCRIPTION = 140;
+
+  private final GitHubClient client;
+
+  public GitHubActivitiesImpl(GitHubClient client) {
+    this.client = Objects.requireNonNull(client, "client");
+  }
+
+  /** The deployment environment of a pull request's preview. */
+  public static String environment(int pullRequest) {
+    return "preview/pr-" + pullRequest;
+  }
+
+  @Override
+  public PullRequestHead resolvePullRequest(PullRequestRef request) {
+    PullRequestRef ref = validated(request);
+    try {
+      PullRequest pr = client.getPullRequest(ref.owner(), ref.repo(), ref.number());
+      if (pr.head() == null
+          || pr.head().ref() == null
+          || pr.head().sha() == null
+          || pr.state() == null) {
+        throw new GitHubBadResponseException(
+            "GET pull request " + describe(ref) + " returned no head ref, sha or state");
+      }
+      // head.repo is null when the fork was deleted.
+      String headRepository = pr.head().repo() == null ? null : pr.head().repo().fullName();
+      return new PullRequestHead(pr.head().ref(), pr.head().sha(), headRepository, pr.state());
+    } catch (GitHubException e) {
+      throw GitHubFailures.from(e);
+    } catch (IOException e) {
+      throw GitHubFailures.from(e);
+    }
+  }
+
+  @Override
+  public void publishStatus(PublishStatusRequest request) {
+    if (request == null || request.status() == null || request.status().phase() == null) {
+      throw GitHubFailures.invalidInput("publishStatus needs a pull request and a status");
+    }
+    PullRequestRef ref = validated(request.pullRequest());
+    PreviewStatus status = request.status();
+    if (status.headSha() != null && !SHA.matcher(status.headSha()).matches()) {
+      throw GitHubFailures.invalidInput("the head sha is not a commit sha");
+    }
+    try {
+      publishComment(ref, status);
+      publishDeployment(ref, status);
+    } catch (GitHubException e) {
+      throw GitHubFailures.from(e);
+    } catch (IOException e) {
+      throw GitHubFailures.from(e);
+    }
+  }
+
+  private void publishComment(PullRequestRef ref, PreviewStatus status)
+      throws IOException, GitHubException {
+    String previewId = PreviewIds.workflowId(ref.owner(), ref.repo(), ref.number());
+    String marker = CommentRenderer.marker(previewId);
+    String body = CommentRenderer.render(previewId, status);
+    Optional<IssueComment> existing =
+        client.findIssueComment(
+            ref.owner(),
+            ref.repo(),
+            ref.number(),
+            c -> c.body() != null && c.body().contains(marker));
+    if (existing.isEmpty()) {
+      IssueComment created = client.createIssueComment(ref.owner(), ref.repo(), ref.number(), body);
+      log.info(
+          "Created the preview comment {} on {} ({})", created.id(), describe(ref), status.phase());
+    } else if (!body.equals(existing.get().body())) {
+      client.updateIssueComment(ref.owner(), ref.repo(), existing.get().id(), body);
+      log.info(
+          "Updated the preview comment {} on {} ({})",
+          existing.get().id(),
+          describe(ref),
+          status.phase());
+    } else {
+      log.debug("The preview comment on {} is up to date", describe(ref));
+    }
+  }
+
+  private void publishDeployment(PullRequestRef ref, PreviewStatus status)
+      throws IOException, GitHubException {
+    String environment = environment(ref.number());
+    String state = deploymentState(status.phase());
+    if ("inactive".equals(state)) {
+      // Teardown marks what exists inactive; it never creates a deployment just to retire it.
+      Set<String> shas = new LinkedHashSet<>();
+      addSha(shas, status.headSha());
+      addSha(shas, status.deployedSha());
+      for (String sha : shas) {
+        Optional<Deployment> deployment =
+            client.findDeployment(ref.owner(), ref.repo(), sha, environment);
+        if (deployment.isPresent()) {
+          setStatus(ref, deployment.get(), state, null, "Preview destroyed");
+        }
+      }
+      return;
+    }
+    if (status.headSha() == null) {
+      log.debug("No head sha yet for {}: no deployment", describe(ref));
+      return;
+    }
+    Deployment deployment = findOrCreateDeployment(ref, status.headSha(), environment);
+    String url = "success".equals(state) ? safeUrl(status.previewUrl()) : null;
+    setStatus(ref, deployment, state, url, description(status));
+  }
+
+  private Deployment findOrCreateDeployment(PullRequestRef ref, String sha, String environment)
+      throws IOException, GitHubException {
+    Optional<Deployment> existing =
+        client.findDeployment(ref.owner(), ref.repo(), sha, environment);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Deployment created =
+        client.createDeployment(
+            ref.owner(),
+            ref.repo(),
+            NewDeployment.preview(sha, environment, "forge-preview of " + describe(ref)));
+    log.info("Created deployment {} of {} in {}", created.id(), sha, environment);
+    return created;
+  }
+
+  private void setStatus(
+      PullRequestRef ref, Deployment deployment, String state, String url, String description)
+      throws IOException, GitHubException {
+    Optional<DeploymentStatus> latest =
+        client.latestDeploymentStatus(ref.owner(), ref.repo(), deployment.id());
+    if (latest.isPresent()
+        && state.equals(latest.get().state())
+        && (url == null || url.equals(latest.get().environmentUrl()))) {
+      log.debug("Deployment {} is already {}", deployment.id(), state);
+      return;
+    }
+    client.createDeploymentStatus(
+        ref.owner(), ref.repo(), deployment.id(), new NewDeploymentStatus(state, url, description));
+    log.info("Deployment {} of {} is now {}", deployment.id(), describe(ref), state);
+  }
+
+  static String deploymentState(Phase phase) {
+    return switch (phase) {
+      case PROVISIONING, DEPLOYING, UPDATING -> "in_progress";
+      case READY -> "success";
+      case FAILED -> "failure";
+      case DESTROYING, DESTROYED -> "inactive";
+    };
+  }
+
+  private static String description(PreviewStatus status) {
+    String text =
+        switch (status.phase()) {
+          case PROVISIONING -> "Provisioning the preview";
+          case DEPLOYING -> "Deploying the preview";
+          case UPDATING -> "Updating the preview";
+          case READY -> "Preview ready";
+          case FAILED ->
+              "Preview failed" + (status.failedStep() == null ? "" : " at " + status.failedStep());
+          case DESTROYING, DESTROYED -> "Preview destroyed";
+        };
+    text = text.replaceAll("\\p{Cntrl}", " ");
+    return text.length() <= MAX_DESCRIPTION ? text : text.substring(0, MAX_DESCRIPTION - 1) + "…";
+  }
+
+  private static String safeUrl(String url) {
+    return url != null && url.length() <= 2000 && url.matches("https?://\\S+") ? url : null;
+  }
+
+  private static void addSha(Set<String> shas, String sha) {
+    if (sha != null && SHA.matcher(sha).matches()) {
+      shas.add(sha);
+    }
+  }
+
+  private static PullRequestRef validated(PullRequestRef ref) {
+    if (ref == null
+        || ref.owner() == null
+        || ref.repo() == null
+        || !NAME.matcher(ref.owner()).matches()
+        || !NAME.matcher(ref.repo()).matches()
+        || ref.number() <= 0) {
+      throw GitHubFailures.invalidInput(
+          "a pull request reference needs a valid owner, repository and a positive number");
+    }
+    return ref;
+  }
+
+  private static String describe(PullRequestRef ref) {
+    return ref.owner() + "/" + ref.repo() + "#" + ref.number();
+  }
+}

@@ -1,0 +1,68 @@
+package dev.forgepreview.activities.github;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * The parts of GitHub's REST answers and requests we use. Property names are mapped snake_case
+ * ({@code fullName} ↔ {@code full_name}); unknown fields are ignored; fields may be null and are
+ * checked where they are required.
+ */
+public final class GitHubModels {
+  private GitHubModels() {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record PullRequest(Integer number, String state, Branch head) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Branch(String ref, String sha, Repository repo) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Repository(String fullName) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record IssueComment(Long id, String body, String htmlUrl) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Deployment(Long id, String sha, String environment) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record DeploymentStatus(Long id, String state, String environmentUrl) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Installation(Long id) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record InstallationToken(String token, String expiresAt) {
+    @Override
+    public String toString() {
+      return "InstallationToken[token=***, expiresAt=" + expiresAt + "]";
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record ErrorBody(String message) {}
+
+  public record NewComment(String body) {}
+
+  public record NewDeployment(
+      String ref,
+      String environment,
+      String description,
+      boolean autoMerge,
+      List<String> requiredContexts,
+      boolean transientEnvironment,
+      boolean productionEnvironment) {
+
+    /** A preview deployment of {@code sha}: no merge, no required checks, transient. */
+    public static NewDeployment preview(String sha, String environment, String description) {
+      return new NewDeployment(sha, environment, description, false, List.of(), true, false);
+    }
+  }
+
+  /**
+   * @param state {@code in_progress}, {@code success}, {@code failure}, {@code inactive}, ...
+   * @param environmentUrl shown as "View deployment" on the pull request; null to omit
+   */
+  public record NewDeploymentStatus(String state, String environmentUrl, String description) {}
+}

@@ -1,0 +1,57 @@
+package dev.forgepreview.activities.github;
+
+import dev.forgepreview.workflows.FailureType;
+import dev.forgepreview.workflows.PreviewIds;
+import dev.forgepreview.workflows.activities.GitHubActivities;
+import io.temporal.failure.ApplicationFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dev mode without GitHub credentials: writes to the log what {@link GitHubActivitiesImpl} would
+ * post, and calls nothing. The worker chooses it when no credentials are configured; it is not a
+ * test double.
+ */
+public final class LoggingGitHubActivities implements GitHubActivities {
+  private static final Logger log = LoggerFactory.getLogger(LoggingGitHubActivities.class);
+
+  @Override
+  public PullRequestHead resolvePullRequest(PullRequestRef request) {
+    throw ApplicationFailure.newBuilder()
+        .setType(FailureType.NOT_FOUND.name())
+        .setMessage(
+            "[dev mode, GitHub not configured] cannot resolve a pull request's head; send the"
+                + " update signal with headSha and branch instead")
+        .setNonRetryable(true)
+        .build();
+  }
+
+  @Override
+  public void publishStatus(PublishStatusRequest request) {
+    if (request == null || request.pullRequest() == null || request.status() == null) {
+      log.warn("[dev mode, GitHub not configured] publishStatus without a pull request or status");
+      return;
+    }
+    PullRequestRef ref = request.pullRequest();
+    String previewId;
+    try {
+      previewId = PreviewIds.workflowId(ref.owner(), ref.repo(), ref.number());
+    } catch (IllegalArgumentException e) {
+      previewId = String.valueOf(request.status().previewId());
+    }
+    String state =
+        request.status().phase() == null
+            ? "unknown"
+            : GitHubActivitiesImpl.deploymentState(request.status().phase());
+    log.info(
+        "[dev mode, GitHub not configured] would set deployment of {} in {} to {} and post on"
+            + " {}/{}#{}:\n{}",
+        request.status().headSha(),
+        GitHubActivitiesImpl.environment(ref.number()),
+        state,
+        ref.owner(),
+        ref.repo(),
+        ref.number(),
+        CommentRenderer.render(previewId, request.status()));
+  }
+}

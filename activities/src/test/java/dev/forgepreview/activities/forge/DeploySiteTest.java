@@ -1,0 +1,154 @@
+package dev.forgepreview.activities.forge;
+
+import static dev.forgepreview.activities.forge.ForgeFixtures.calls;
+import static dev.forgepreview.activities.forge.ForgeFixtures.failureOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forgepreview.simulator.ForgeSimulator;
+import dev.forgepreview.simulator.ForgeSimulatorExtension;
+import dev.forgepreview.workflows.FailureType;
+import dev.forgepreview.workflows.activities.ForgeActivities;
+import dev.forgepreview.workflows.activities.ForgeActivities.AwaitDeploymentRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateSiteRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeployRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeploymentRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.InstallRepositoryRequest;
+import io.temporal.failure.ApplicationErrorCategory;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Deploying starts at most one deployment per request; waiting reports how it ended. */
+class DeploySiteTest {
+  @RegisterExtension
+  static ForgeSimulatorExtension forge = ForgeSimulatorExtension.withManualClock();
+
+  private static final String DEPLOY = "servers/{id}/sites/{id}/deployment/deploy";
+
+  private ForgeSimulator simulator;
+  private TestActivityEnvironment env;
+  private ForgeActivities activities;
+  private long serverId;
+  private long siteId;
+  private final AtomicReference<Long> heartbeat = new AtomicReference<>();
+
+  @BeforeEach
+  void setUp() {
+    simulator = forge.simulator();
+    simulator.settings().rateLimitPerMinute(0);
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(ForgeFixtures.activities(simulator, Map.of()));
+    env.setActivityHeartbeatListener(Long.class, heartbeat::set);
+    activities = ForgeFixtures.stub(env);
+    serverId = simulator.seedServer("shared");
+    CreateSiteRequest site =
+        new CreateSiteRequest("r", serverId, "pr-1.example.com", "pr1", null, "/public");
+    failureOf(() -> activities.createSite(site));
+    simulator.manualClock().advance(simulator.settings().siteInstallDuration());
+    siteId = activities.createSite(site).siteId();
+    InstallRepositoryRequest repository =
+        new InstallRepositoryRequest("r", serverId, siteId, "github", "acme/shop", "main", true);
+    failureOf(() -> activities.installRepository(repository));
+    simulator.manualClock().advance(simulator.settings().repositoryInstallDuration());
+    activities.installRepository(repository);
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void deploysAndWaitsUntilTheDeploymentFinished() {
+    DeploymentRef started = activities.deploySite(request());
+    AwaitDeploymentRequest await =
+        new AwaitDeploymentRequest("r", serverId, siteId, started.deploymentId());
+
+    ApplicationFailure running = failureOf(() -> activities.awaitDeployment(await));
+    assertThat(running.getType()).isEqualTo(FailureType.NOT_READY.name());
+    assertThat(running.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
+
+    simulator.manualClock().advance(Duration.ofMinutes(2));
+    DeploymentRef finished = activities.awaitDeployment(await);
+
+    assertThat(started.deploymentId()).isPositive();
+    assertThat(finished.deploymentId()).isEqualTo(started.deploymentId());
+    assertThat(finished.status()).isEqualTo("finished");
+    assertThat(finished.commitHash()).isNotBlank();
+  }
+
+  @Test
+  void retryAfterThePostSucceededAdoptsTheDeploymentInsteadOfStartingAnother() {
+    DeploymentRef first = activities.deploySite(request());
+    // The first attempt's answer was lost (say, a timeout); Temporal hands its heartbeat over.
+    env.setHeartbeatDetails(heartbeat.get());
+
+    DeploymentRef retried = activities.deploySite(request());
+
+    assertThat(retried.deploymentId()).isEqualTo(first.deploymentId());
+    assertThat(calls(simulator, "POST", DEPLOY)).isEqualTo(1);
+    assertThat(ForgeFixtures.client(simulator).listDeployments(serverId, siteId)).hasSize(1);
+  }
+
+  @Test
+  void retryAfterTheHeartbeatWasLostAdoptsTheRunningDeployment() {
+    DeploymentRef first = activities.deploySite(request());
+
+    DeploymentRef retried = activities.deploySite(request());
+
+    assertThat(retried.deploymentId()).isEqualTo(first.deploymentId());
+    // The second POST was refused with 400 "already deploying".
+    assertThat(calls(simulator, "POST", DEPLOY)).isEqualTo(2);
+    assertThat(ForgeFixtures.client(simulator).listDeployments(serverId, siteId)).hasSize(1);
+  }
+
+  @Test
+  void retryWhoseEarlierPostNeverArrivedDeploysNow() {
+    long baseline = activities.deploySite(request()).deploymentId();
+    simulator.manualClock().advance(Duration.ofMinutes(2));
+    env.setHeartbeatDetails(baseline);
+
+    DeploymentRef retried = activities.deploySite(request());
+
+    assertThat(retried.deploymentId()).isGreaterThan(baseline);
+    assertThat(calls(simulator, "POST", DEPLOY)).isEqualTo(2);
+  }
+
+  @Test
+  void failedDeploymentIsANonRetryableFailureWithTheEndOfTheLog() {
+    simulator.faults().failNextDeploys(1);
+    DeploymentRef started = activities.deploySite(request());
+    simulator.manualClock().advance(Duration.ofMinutes(2));
+
+    ApplicationFailure failure =
+        failureOf(
+            () ->
+                activities.awaitDeployment(
+                    new AwaitDeploymentRequest("r", serverId, siteId, started.deploymentId())));
+
+    assertThat(failure.getType()).isEqualTo(FailureType.FAILED.name());
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains("exited with status 1");
+  }
+
+  @Test
+  void deploymentIdZeroWaitsForTheNewestDeployment() {
+    activities.deploySite(request());
+    simulator.manualClock().advance(Duration.ofMinutes(2));
+
+    DeploymentRef finished =
+        activities.awaitDeployment(new AwaitDeploymentRequest("r", serverId, siteId, 0));
+
+    assertThat(finished.status()).isEqualTo("finished");
+  }
+
+  private DeployRequest request() {
+    return new DeployRequest("r", serverId, siteId, "abc123");
+  }
+}

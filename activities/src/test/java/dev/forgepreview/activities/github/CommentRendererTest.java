@@ -1,0 +1,109 @@
+package dev.forgepreview.activities.github;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.forgepreview.workflows.Phase;
+import dev.forgepreview.workflows.StepRecord.StepState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommentRendererTest {
+  private static final String ID = "preview:acme:shop:42";
+
+  @Test
+  void startsWithTheHiddenMarker() {
+    assertThat(CommentRenderer.render(ID, Statuses.ready()))
+        .startsWith("<!-- forge-preview:preview:acme:shop:42 -->\n");
+  }
+
+  @Test
+  void buildingListsTheStepsSoFarWithStateEmojis() {
+    String md = CommentRenderer.render(ID, Statuses.building());
+
+    assertThat(md)
+        .contains("Building the preview environment")
+        .contains("`0123456789ab`")
+        .contains("**feature/login**")
+        .contains("| ✅ | create site | 1 | site 7 |")
+        .contains("| ⚠️ | clone database | 1 | mysqldump exited 2 |")
+        .contains("| ⏳ | deploy | 1 |  |");
+  }
+
+  @Test
+  void updatingPointsAtTheVersionStillServed() {
+    String md = CommentRenderer.render(ID, Statuses.of(Phase.UPDATING));
+
+    assertThat(md).contains("Updating").contains("(" + Statuses.URL + ")");
+    assertThat(md).contains("No step has started yet");
+  }
+
+  @Test
+  void readyShowsUrlShaExpiryAndCommands() {
+    String md = CommentRenderer.render(ID, Statuses.ready());
+
+    assertThat(md)
+        .contains("Preview environment ready")
+        .contains("(" + Statuses.URL + ")")
+        .contains("`0123456789ab`")
+        .contains(Statuses.EXPIRES)
+        .contains("`/update`")
+        .contains("`/destroy`");
+  }
+
+  @Test
+  void failedShowsTheStepTheReasonAndWhatWasRolledBack() {
+    String md = CommentRenderer.render(ID, Statuses.failed());
+
+    assertThat(md)
+        .contains("Preview environment failed")
+        .contains("**Step:** deploy")
+        .contains("**Reason:** Deployment failed: composer install exited 1")
+        .contains("- delete database pr\\_42")
+        .contains("- delete site pr-42-shop.preview.example.com")
+        .contains("| ↩️ | create database |")
+        .contains("| ❌ | deploy | 1 | composer install failed |");
+  }
+
+  @Test
+  void destroyingAndDestroyedSayTheEnvironmentIsGone() {
+    assertThat(CommentRenderer.render(ID, Statuses.of(Phase.DESTROYING)))
+        .contains("Tearing the preview environment down");
+    assertThat(CommentRenderer.render(ID, Statuses.of(Phase.DESTROYED)))
+        .contains("Preview environment destroyed")
+        .doesNotContain(Statuses.URL);
+  }
+
+  @Test
+  void escapesAndTruncatesFreeText() {
+    String hostile =
+        "line one\n| broken | table <script>alert(1)</script> @octocat [x](http://evil) "
+            + "x".repeat(1000);
+    String md =
+        CommentRenderer.render(
+            ID,
+            Statuses.status(
+                Phase.FAILED,
+                List.of(Statuses.step("deploy", StepState.FAILED, hostile)),
+                "deploy",
+                hostile,
+                List.of(hostile)));
+
+    assertThat(md)
+        .doesNotContain("<script>")
+        .doesNotContain("@octocat")
+        .doesNotContain("[x](http://evil)")
+        .doesNotContain("line one\n")
+        .doesNotContain("x".repeat(CommentRenderer.MAX_TEXT + 1))
+        .contains("line one \\| broken \\| table &lt;script&gt;")
+        .contains("@\u200boctocat")
+        .contains("…");
+  }
+
+  @Test
+  void aUrlThatIsNotPlainHttpIsNotLinked() {
+    assertThat(CommentRenderer.link("javascript:alert(1)")).isNull();
+    assertThat(CommentRenderer.link("https://a.example.com/x)(y")).isNull();
+    assertThat(CommentRenderer.link("https://a.example.com/"))
+        .isEqualTo("[https://a.example.com/](https://a.example.com/)");
+  }
+}

@@ -1,0 +1,21 @@
+package dev.forgepreview.simulator;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A server as stored; {@code readyAt} null means it never becomes ready. */
+final class ServerEntity {
+  long id;
+  String name;
+  String provider;
+  Long credentialId;
+  String type;
+  String size;
+  String region;
+  String ubuntuVersion;
+  String phpVersion;
+  String databaseType;
+  List<Long> network = List.of();
+  Instant createdAt;
+  Instant readyAt;
+}

@@ -1,0 +1,86 @@
+package dev.forgepreview.worker;
+
+import dev.forgepreview.workflows.DestroySignal;
+import dev.forgepreview.workflows.PreviewIds;
+import dev.forgepreview.workflows.PreviewStatus;
+import dev.forgepreview.workflows.activities.CleanupActivities;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Temporal's visibility and signals, for the cleanup workflow. Needs a server with visibility. */
+public final class CleanupActivitiesImpl implements CleanupActivities {
+  private static final Logger log = LoggerFactory.getLogger(CleanupActivitiesImpl.class);
+  private static final String OPEN_PREVIEWS =
+      "WorkflowType = '" + PreviewIds.WORKFLOW_TYPE + "' AND ExecutionStatus = 'Running'";
+  private final WorkflowClient client;
+
+  public CleanupActivitiesImpl(WorkflowClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public List<OpenPreview> listOpenPreviews() {
+    List<OpenPreview> open = new ArrayList<>();
+    com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
+    do {
+      ListWorkflowExecutionsResponse response =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .listWorkflowExecutions(
+                  ListWorkflowExecutionsRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setQuery(OPEN_PREVIEWS)
+                      .setPageSize(500)
+                      .setNextPageToken(page)
+                      .build());
+      for (WorkflowExecutionInfo info : response.getExecutionsList()) {
+        String id = info.getExecution().getWorkflowId();
+        open.add(describe(id));
+      }
+      page = response.getNextPageToken();
+    } while (!page.isEmpty());
+    return open;
+  }
+
+  private OpenPreview describe(String workflowId) {
+    try {
+      PreviewStatus status =
+          client
+              .newUntypedWorkflowStub(workflowId)
+              .query(PreviewIds.QUERY_STATUS, PreviewStatus.class);
+      return new OpenPreview(workflowId, status.phase().name(), status.expiresAt());
+    } catch (WorkflowException | StatusRuntimeException e) {
+      // A preview that cannot answer is still open: it is never an orphan, only not expirable now.
+      log.warn("status query of {} failed: {}", workflowId, e.getClass().getSimpleName());
+      return new OpenPreview(workflowId, "PROVISIONING", null);
+    }
+  }
+
+  @Override
+  public void expirePreview(ExpirePreviewRequest request) {
+    try {
+      WorkflowStub stub = client.newUntypedWorkflowStub(request.workflowId());
+      stub.signal(
+          PreviewIds.SIGNAL_DESTROY, new DestroySignal(request.reason(), "preview-cleanup"));
+      log.info("cleanup: sent destroy to {} ({})", request.workflowId(), request.reason());
+    } catch (WorkflowNotFoundException e) {
+      log.info("cleanup: {} already closed", request.workflowId());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package dev.forgepreview.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.forgepreview.activities.forge.ForgeActivitiesImpl;
+import dev.forgepreview.activities.forge.ForgeClient;
+import dev.forgepreview.activities.forge.ForgeClientConfig;
+import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.simulator.ForgeSimulator;
+import dev.forgepreview.simulator.Inventory;
+import dev.forgepreview.workflows.DestroySignal;
+import dev.forgepreview.workflows.Phase;
+import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
+import dev.forgepreview.workflows.PreviewEnvironmentWorkflowImpl;
+import dev.forgepreview.workflows.PreviewIds;
+import dev.forgepreview.workflows.PreviewRequest;
+import dev.forgepreview.workflows.PreviewStatus;
+import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
+import dev.forgepreview.workflows.activities.ForgeActivities;
+import dev.forgepreview.workflows.activities.GitHubActivities;
+import dev.forgepreview.workflows.activities.HealthActivities;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The workflow with the real Forge activities and client against the in-process simulator, whose
+ * clock is the test service's skipping clock: an hour of Forge time passes in milliseconds.
+ */
+class PreviewAgainstSimulatorTest {
+  private static final String ID = "preview:acme:shop:42";
+  private static final String SECRET_KEY = "test-only-preview-secret-key-0123456789";
+  private static final String REPOSITORIES =
+      """
+      repositories:
+        acme/shop:
+          domain: preview.acme.dev
+          server: {credentialId: 1}
+          certificate: true
+      """;
+
+  private TestWorkflowEnvironment env;
+  private ForgeSimulator forge;
+  private ForgeActivities forgeActivities;
+  private final GitHubActivities github =
+      mock(GitHubActivities.class, withSettings().withoutAnnotations());
+  private final HealthActivities health =
+      mock(HealthActivities.class, withSettings().withoutAnnotations());
+  private final DatabaseCloneActivities clone =
+      mock(DatabaseCloneActivities.class, withSettings().withoutAnnotations());
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    for (String keyword : new String[] {"PreviewRepository", "PreviewPhase"}) {
+      env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    forge =
+        ForgeSimulator.builder().token("sim-token-abc").clock(new TestServiceClock(env)).build();
+    forge.start();
+    forgeActivities =
+        new ForgeActivitiesImpl(
+            new ForgeClient(ForgeClientConfig.of(forge.baseUrl(), forge.token())),
+            PreviewSecrets.fromString(SECRET_KEY),
+            name -> null);
+    when(health.checkConnectivity(any())).thenReturn(200);
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+    forge.close();
+  }
+
+  private PreviewEnvironmentWorkflow startPreview(ForgeActivities activities) {
+    Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        github,
+        health,
+        clone,
+        new SettingsActivitiesImpl(
+            RepositorySettings.parse(
+                new ByteArrayInputStream(REPOSITORIES.getBytes(StandardCharsets.UTF_8)), "test")));
+    env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(activities);
+    env.start();
+    PreviewEnvironmentWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                PreviewEnvironmentWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(ID)
+                    .setTaskQueue(PreviewIds.TASK_QUEUE)
+                    .build());
+    WorkflowClient.start(
+        workflow::run,
+        new PreviewRequest("acme", "shop", 42, "feature/x", "abc1234", "octocat", null));
+    return workflow;
+  }
+
+  @Test
+  void happyPathIsReadyWithOneOfEachAndDestroyLeavesNothing() {
+    PreviewEnvironmentWorkflow workflow = startPreview(forgeActivities);
+    awaitPhase(workflow, Phase.READY);
+
+    PreviewStatus status = workflow.status();
+    assertThat(status.warnings()).isEmpty();
+    Inventory inventory = forge.inventory();
+    assertThat(inventory.servers())
+        .singleElement()
+        .satisfies(s -> assertThat(s.name()).isEqualTo("pr-42-shop"));
+    assertThat(inventory.sites()).hasSize(1);
+    assertThat(inventory.databases()).hasSize(1);
+    assertThat(inventory.databaseUsers()).hasSize(1);
+    assertThat(inventory.workers()).hasSize(1);
+    assertThat(inventory.certificates()).hasSize(1);
+
+    workflow.destroy(new DestroySignal("closed", "octocat"));
+    PreviewStatus result = result();
+    assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
+    assertThat(forge.inventory().isEmpty()).isTrue();
+
+    String history = HistoryText.of(env, ID);
+    String password = PreviewSecrets.fromString(SECRET_KEY).databasePassword(ID);
+    assertThat(history)
+        .contains("pr-42-shop")
+        .doesNotContain(password)
+        .doesNotContain(forge.token())
+        .doesNotContain(SECRET_KEY);
+  }
+
+  @Test
+  void failedDeploymentRollsBackEverythingAndSaysWhy() {
+    forge.faults().failAllDeploys(true);
+    startPreview(forgeActivities);
+
+    PreviewStatus result = result();
+    assertThat(result.phase()).isEqualTo(Phase.FAILED);
+    assertThat(result.failedStep()).isEqualTo("wait-deployment");
+    assertThat(result.failureReason()).startsWith("FAILED");
+    assertThat(forge.inventory().isEmpty()).isTrue();
+  }
+
+  @Test
+  void serverStillInstallingAfter45MinutesStillSucceeds() {
+    forge.settings().serverReadyAfter(Duration.ofMinutes(50));
+    PreviewEnvironmentWorkflow workflow = startPreview(forgeActivities);
+    awaitPhase(workflow, Phase.READY);
+    assertThat(forge.inventory().servers())
+        .singleElement()
+        .satisfies(s -> assertThat(s.ready()).isTrue());
+  }
+
+  @Test
+  void serverThatNeverBecomesReadyTimesOutAtTheLimitAndIsRolledBack() {
+    forge.faults().serverNeverReady(true);
+    Instant started = Instant.ofEpochMilli(env.currentTimeMillis());
+    startPreview(forgeActivities);
+
+    PreviewStatus result = result();
+    assertThat(result.phase()).isEqualTo(Phase.FAILED);
+    assertThat(result.failedStep()).isEqualTo("wait-server-ready");
+    assertThat(result.failureReason()).contains("timed out");
+    // Simulated time: the last poll that fits in the 60-minute limit (polls are 2 minutes apart).
+    assertThat(Duration.between(started, Instant.ofEpochMilli(env.currentTimeMillis())))
+        .isBetween(Duration.ofMinutes(58), Duration.ofMinutes(61));
+    assertThat(result.rolledBack()).containsExactly("delete-server");
+    assertThat(forge.inventory().isEmpty()).isTrue();
+  }
+
+  @Test
+  void createThatSucceededButWasNotReportedIsAdoptedOnRetry() {
+    AtomicBoolean crashed = new AtomicBoolean(false);
+    ForgeActivities crashingOnce =
+        (ForgeActivities)
+            Proxy.newProxyInstance(
+                ForgeActivities.class.getClassLoader(),
+                new Class<?>[] {ForgeActivities.class},
+                (proxy, method, args) -> {
+                  try {
+                    Object result = method.invoke(forgeActivities, args);
+                    boolean isCreate = method.getName().startsWith("create");
+                    if (isCreate
+                        && !method.getName().equals("createServer")
+                        && crashed.compareAndSet(false, true)) {
+                      throw ApplicationFailure.newFailure(
+                          "worker lost before reporting " + method.getName(), "TRANSIENT");
+                    }
+                    return result;
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    PreviewEnvironmentWorkflow workflow = startPreview(crashingOnce);
+    awaitPhase(workflow, Phase.READY);
+
+    assertThat(crashed).isTrue();
+    Inventory inventory = forge.inventory();
+    assertThat(inventory.servers()).hasSize(1);
+    assertThat(inventory.sites()).hasSize(1);
+    assertThat(inventory.databases()).hasSize(1);
+    assertThat(inventory.databaseUsers()).hasSize(1);
+  }
+
+  private PreviewStatus result() {
+    return env.getWorkflowClient().newUntypedWorkflowStub(ID).getResult(PreviewStatus.class);
+  }
+
+  private void awaitPhase(PreviewEnvironmentWorkflow workflow, Phase phase) {
+    for (int i = 0; i < 7_200; i++) {
+      Phase now = workflow.status().phase();
+      if (now == phase) {
+        return;
+      }
+      assertThat(now.isFinal())
+          .as("phase %s while waiting for %s: %s", now, phase, workflow.status())
+          .isFalse();
+      env.sleep(Duration.ofSeconds(1));
+    }
+    throw new AssertionError("not " + phase + " after two simulated hours: " + workflow.status());
+  }
+
+  /** The simulator's clock: the test service's time, which skips ahead when workflows wait. */
+  private static final class TestServiceClock extends Clock {
+    private final TestWorkflowEnvironment env;
+
+    TestServiceClock(TestWorkflowEnvironment env) {
+      this.env = env;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(env.currentTimeMillis());
+    }
+  }
+}
