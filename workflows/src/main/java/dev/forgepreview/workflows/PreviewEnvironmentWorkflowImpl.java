@@ -86,6 +86,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private String branch;
   private String headSha;
   private String deployedSha;
+  private String requestedSha;
   private String previewUrl;
   private ForgeResources resources = ForgeResources.none();
   private final List<StepRecord> steps = new ArrayList<>();
@@ -454,6 +455,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     deployments++;
     deploymentsThisRun++;
     deployedSha = finished.commitHash() != null ? finished.commitHash() : sha;
+    requestedSha = sha;
     resources = copy(r -> r.deploymentId = finished.deploymentId());
   }
 
@@ -535,7 +537,10 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private void applyUpdate() {
     UpdateSignal update = pendingUpdate;
     pendingUpdate = null;
-    if (update.headSha() != null && update.headSha().equals(deployedSha)) {
+    // The sha that was asked for (Forge reports the commit it deployed, which may name the same
+    // change differently): the start's own update signal must not redeploy.
+    if (update.headSha() != null
+        && (update.headSha().equals(requestedSha) || update.headSha().equals(deployedSha))) {
       return;
     }
     if (update.headSha() != null) {
@@ -585,6 +590,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     branch = previous.branch();
     headSha = previous.headSha();
     deployedSha = previous.deployedSha();
+    requestedSha = previous.headSha();
     resources = previous.resources();
     warnings.addAll(previous.warnings());
     steps.addAll(previous.steps());

@@ -225,6 +225,24 @@ class PreviewLifecycleTest {
   }
 
   @Test
+  void theStartsOwnUpdateSignalDoesNotRedeployWhenForgeNamesTheCommitItsOwnWay() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      org.mockito.Mockito.doReturn(
+              new ForgeActivities.DeploymentRef(7, 11, 501, "finished", "f00dfeed"))
+          .when(activities.forge)
+          .awaitDeployment(any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      workflow.update(new UpdateSignal("sha-1", "feature/x", "d-1", "github"));
+      awaitPhase(activities, workflow, Phase.READY);
+      activities.env.sleep(Duration.ofMinutes(1));
+
+      verify(activities.forge, times(1)).deploySite(any());
+      assertThat(workflow.status().deployedSha()).isEqualTo("f00dfeed");
+    }
+  }
+
+  @Test
   void destroyDuringProvisioningStopsThePipelineAndRollsBack() {
     try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
       CompletableFuture<Void> installing = new CompletableFuture<>();

@@ -1,0 +1,52 @@
+package dev.forgepreview.gateway.webhook;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * The parts of a GitHub webhook payload ({@code pull_request}, {@code issue_comment}, {@code ping})
+ * that the gateway reads. Everything is optional and unknown fields are ignored; the router decides
+ * what a missing field means.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+record GitHubEvent(
+    String action,
+    Integer number,
+    PullRequest pullRequest,
+    Issue issue,
+    Comment comment,
+    Repository repository,
+    Account sender,
+    String zen) {
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record PullRequest(
+      Integer number, String state, Boolean draft, Boolean merged, Branch head, Branch base) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Branch(String ref, String sha, Repository repo) {}
+
+  /** {@code pullRequest} is present only when the issue is a pull request. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Issue(Integer number, IssuePullRequest pullRequest) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record IssuePullRequest(String url, String htmlUrl) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Comment(String body, String authorAssociation, Account user) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Repository(String name, String fullName, Account owner) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Account(String login) {}
+}

@@ -1,0 +1,142 @@
+package dev.forgepreview.worker;
+
+import dev.forgepreview.activities.forge.ForgeActivitiesImpl;
+import dev.forgepreview.activities.forge.ForgeClient;
+import dev.forgepreview.activities.forge.ForgeClientConfig;
+import dev.forgepreview.activities.github.GitHubActivitiesImpl;
+import dev.forgepreview.activities.github.GitHubClient;
+import dev.forgepreview.activities.github.GitHubConfig;
+import dev.forgepreview.activities.github.GitHubCredentials;
+import dev.forgepreview.activities.github.LoggingGitHubActivities;
+import dev.forgepreview.activities.health.HealthActivitiesImpl;
+import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupRequest;
+import dev.forgepreview.workflows.PreviewCleanupWorkflowImpl;
+import dev.forgepreview.workflows.PreviewEnvironmentWorkflowImpl;
+import dev.forgepreview.workflows.PreviewIds;
+import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
+import dev.forgepreview.workflows.activities.GitHubActivities;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker process: connects to Temporal, registers the workflows and activities on their task
+ * queues, installs the cleanup schedule, and shuts down gracefully.
+ */
+public final class PreviewWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PreviewWorker.class);
+  private final WorkerConfig config;
+  private final WorkflowServiceStubs service;
+  private final WorkflowClient client;
+  private final WorkerFactory factory;
+  private final CleanupSchedule cleanup;
+
+  private PreviewWorker(WorkerConfig config, DatabaseCloneActivities databaseClone) {
+    this.config = config;
+    this.service =
+        WorkflowServiceStubs.newServiceStubs(
+            TemporalTls.apply(
+                    WorkflowServiceStubsOptions.newBuilder().setTarget(config.temporalAddress()),
+                    config)
+                .build());
+    this.client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder().setNamespace(config.temporalNamespace()).build());
+    this.factory = WorkerFactory.newInstance(client);
+
+    PreviewSecrets secrets = PreviewSecrets.fromString(config.previewSecretKey());
+    Worker main = factory.newWorker(PreviewIds.TASK_QUEUE);
+    main.registerWorkflowImplementationTypes(
+        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
+    main.registerActivitiesImplementations(
+        databaseClone,
+        github(config),
+        new HealthActivitiesImpl(),
+        new SettingsActivitiesImpl(config.repositories()),
+        new CleanupActivitiesImpl(client));
+
+    // Forge allows 60 requests a minute per token: the cap holds across every worker polling
+    // this task queue, because the server enforces it per task queue.
+    Worker forge =
+        factory.newWorker(
+            PreviewIds.FORGE_TASK_QUEUE,
+            WorkerOptions.newBuilder()
+                .setMaxTaskQueueActivitiesPerSecond(config.forgeRequestsPerMinute() / 60.0)
+                .build());
+    forge.registerActivitiesImplementations(
+        new ForgeActivitiesImpl(
+            new ForgeClient(ForgeClientConfig.of(config.forgeApiUrl(), config.forgeApiToken())),
+            secrets,
+            name -> config.env().asMap().get(name)));
+
+    this.cleanup =
+        new CleanupSchedule(
+            service,
+            client,
+            config.temporalNamespace(),
+            config.cleanupInterval(),
+            new CleanupRequest(config.cleanupDryRun(), config.cleanupOrphanGrace().toString()));
+  }
+
+  public static PreviewWorker start(WorkerConfig config, DatabaseCloneActivities databaseClone) {
+    PreviewWorker worker = new PreviewWorker(config, databaseClone);
+    worker.factory.start();
+    log.info(
+        "worker polling {} and {} on {} (namespace {}), Forge at {}",
+        PreviewIds.TASK_QUEUE,
+        PreviewIds.FORGE_TASK_QUEUE,
+        config.temporalAddress(),
+        config.temporalNamespace(),
+        config.forgeApiUrl());
+    worker.cleanup.install();
+    return worker;
+  }
+
+  private static GitHubActivities github(WorkerConfig config) {
+    return GitHubCredentials.fromEnvironment(config.env().asMap(), Clock.systemUTC())
+        .<GitHubActivities>map(
+            credentials ->
+                new GitHubActivitiesImpl(
+                    new GitHubClient(
+                        GitHubConfig.fromEnvironment(config.env().asMap()), credentials)))
+        .orElseGet(
+            () -> {
+              log.warn(
+                  "NO GITHUB CREDENTIALS (GITHUB_TOKEN or GITHUB_APP_ID): pull request comments and"
+                      + " deployments are written to this log instead of GitHub");
+              return new LoggingGitHubActivities();
+            });
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  public CleanupSchedule cleanup() {
+    return cleanup;
+  }
+
+  public boolean isHealthy() {
+    return !factory.isShutdown() && !factory.isTerminated() && factory.isStarted();
+  }
+
+  @Override
+  public void close() {
+    log.info("shutting down: finishing running activities (up to 30 s)");
+    cleanup.close();
+    factory.shutdown();
+    factory.awaitTermination(30, TimeUnit.SECONDS);
+    service.shutdown();
+    service.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.forgepreview.worker;
+
+import dev.forgepreview.worker.RepositorySettings.ConfigurationException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The worker's configuration, read once at start from environment variables (secrets also from
+ * {@code *_FILE}). {@link #toString()} shows no secret.
+ */
+public record WorkerConfig(
+    Env env,
+    String temporalAddress,
+    String temporalNamespace,
+    boolean temporalTls,
+    Optional<String> temporalTlsCaFile,
+    Optional<String> temporalTlsCertFile,
+    Optional<String> temporalTlsKeyFile,
+    String forgeApiUrl,
+    String forgeApiToken,
+    int forgeRequestsPerMinute,
+    String previewSecretKey,
+    RepositorySettings repositories,
+    Duration cleanupInterval,
+    boolean cleanupDryRun,
+    Duration cleanupOrphanGrace,
+    int healthPort) {
+
+  public static final String DEFAULT_FORGE_API_URL = "https://forge.laravel.com/api/v1/";
+
+  public static WorkerConfig fromEnvironment(Env env) {
+    String secretKey =
+        env.secret("PREVIEW_SECRET_KEY")
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        "PREVIEW_SECRET_KEY (or PREVIEW_SECRET_KEY_FILE) is not set: it is the key"
+                            + " every preview's database password is derived from"));
+    if (secretKey.length() < 16) {
+      throw new ConfigurationException("PREVIEW_SECRET_KEY needs at least 16 characters");
+    }
+    int rate = env.integer("FORGE_RATE_LIMIT_PER_MINUTE", 60);
+    if (rate < 1) {
+      throw new ConfigurationException("FORGE_RATE_LIMIT_PER_MINUTE must be at least 1");
+    }
+    return new WorkerConfig(
+        env,
+        env.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+        env.get("TEMPORAL_NAMESPACE", "default"),
+        env.flag("TEMPORAL_TLS", env.get("TEMPORAL_TLS_CERT_FILE").isPresent()),
+        env.get("TEMPORAL_TLS_CA_FILE"),
+        env.get("TEMPORAL_TLS_CERT_FILE"),
+        env.get("TEMPORAL_TLS_KEY_FILE"),
+        env.get("FORGE_API_URL", DEFAULT_FORGE_API_URL),
+        env.secret("FORGE_API_TOKEN")
+            .orElseThrow(
+                () ->
+                    new ConfigurationException(
+                        "FORGE_API_TOKEN (or FORGE_API_TOKEN_FILE) is not set")),
+        rate,
+        secretKey,
+        RepositorySettings.load(Path.of(env.required("FORGE_PREVIEW_REPOSITORIES_FILE"))),
+        env.duration("CLEANUP_INTERVAL", Duration.ofHours(1)),
+        env.flag("CLEANUP_DRY_RUN", false),
+        env.duration("CLEANUP_ORPHAN_GRACE", Duration.ofHours(2)),
+        env.integer("WORKER_HEALTH_PORT", 8081));
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerConfig[temporal="
+        + temporalAddress
+        + ", namespace="
+        + temporalNamespace
+        + ", tls="
+        + temporalTls
+        + ", forge="
+        + forgeApiUrl
+        + ", forgeToken=***, secretKey=***, cleanupEvery="
+        + cleanupInterval
+        + "]";
+  }
+}
