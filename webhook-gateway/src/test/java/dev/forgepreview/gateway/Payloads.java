@@ -55,6 +55,15 @@ final class Payloads {
     repository.put("name", name);
     repository.put("full_name", owner + "/" + name);
     ((ObjectNode) repository.get("owner")).put("login", owner);
+    if (root.has("pull_request")) {
+      headRepository(owner + "/" + name);
+    }
+    return this;
+  }
+
+  /** The repository the pull request's branch lives in (another one for a fork). */
+  Payloads headRepository(String fullName) {
+    ((ObjectNode) root.get("pull_request").get("head").get("repo")).put("full_name", fullName);
     return this;
   }
 

@@ -29,6 +29,8 @@ public class WebhookRouter {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookRouter.class);
 
   static final String NO_PREVIEW_RUNNING = "no preview running";
+  private static final String FORK =
+      "pull request from a fork: a maintainer comments /preview to start it";
   private static final Set<String> TRUSTED_ASSOCIATIONS = Set.of("OWNER", "MEMBER", "COLLABORATOR");
 
   private final ObjectMapper json;
@@ -123,10 +125,14 @@ public class WebhookRouter {
     String headSha = pr.head() == null ? null : pr.head().sha();
     UpdateSignal update =
         new UpdateSignal(headSha, branch, delivery.deliveryId(), delivery.sender());
+    boolean fork = isFork(pr, payload.repository());
     return switch (action) {
       case "opened", "reopened", "ready_for_review" -> {
         if (draft) {
           yield WebhookResponse.ignored(workflowId, "draft pull request");
+        }
+        if (fork) {
+          yield WebhookResponse.ignored(workflowId, FORK);
         }
         if (delivery.trigger() != Trigger.AUTO) {
           yield WebhookResponse.ignored(
@@ -141,6 +147,9 @@ public class WebhookRouter {
         if (delivery.trigger() != Trigger.AUTO || draft) {
           yield WebhookResponse.ignored(workflowId, NO_PREVIEW_RUNNING);
         }
+        if (fork) {
+          yield WebhookResponse.ignored(workflowId, FORK);
+        }
         yield start(delivery, number, update, "pull_request synchronize");
       }
       case "closed" -> {
@@ -151,6 +160,17 @@ public class WebhookRouter {
       default ->
           WebhookResponse.ignored(workflowId, "pull_request action " + action + " is not handled");
     };
+  }
+
+  /**
+   * A pull request whose branch lives in another repository. Its code is not trusted to run next to
+   * a clone of the master database until a maintainer comments {@code /preview}.
+   */
+  private static boolean isFork(GitHubEvent.PullRequest pr, GitHubEvent.Repository base) {
+    String head =
+        pr.head() == null || pr.head().repo() == null ? null : pr.head().repo().fullName();
+    String baseName = base == null ? null : base.fullName();
+    return head == null || baseName == null || !head.equalsIgnoreCase(baseName);
   }
 
   private WebhookResponse issueComment(Delivery delivery) {
