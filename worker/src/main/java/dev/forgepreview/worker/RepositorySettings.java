@@ -80,6 +80,7 @@ public final class RepositorySettings {
         if (merged.path("project").isNull() || merged.path("project").asText().isBlank()) {
           merged.put("project", name.substring(name.indexOf('/') + 1));
         }
+        rejectUnknownKeys(source + " (" + name + ")", merged, PreviewSettings.class, "");
         PreviewSettings parsed = YAML.treeToValue(merged, PreviewSettings.class);
         validate(source, parsed);
         settings.put(name.toLowerCase(Locale.ROOT), parsed);
@@ -126,6 +127,30 @@ public final class RepositorySettings {
                 target.set(field.getKey(), field.getValue());
               }
             });
+  }
+
+  /**
+   * The records ignore unknown JSON fields (they also travel through workflow history), so a typo
+   * in this file is caught here instead of being silently dropped.
+   */
+  private static void rejectUnknownKeys(String where, JsonNode node, Class<?> type, String path) {
+    if (!type.isRecord() || !node.isObject()) {
+      return;
+    }
+    Map<String, java.lang.reflect.RecordComponent> components = new LinkedHashMap<>();
+    for (java.lang.reflect.RecordComponent component : type.getRecordComponents()) {
+      components.put(component.getName(), component);
+    }
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String key = names.next();
+      java.lang.reflect.RecordComponent component = components.get(key);
+      if (component == null) {
+        throw new ConfigurationException(
+            where + ": unknown key '" + path + key + "' (known: " + components.keySet() + ")");
+      }
+      rejectUnknownKeys(where, node.get(key), component.getType(), path + key + ".");
+    }
   }
 
   private static void validate(String source, PreviewSettings s) {
