@@ -69,6 +69,10 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private static final int MESSAGE_LIMIT = 500;
   private static final Duration COMPENSATION_PAUSE = Duration.ofMinutes(5);
   private static final Duration MAX_EXTENSION = Duration.ofDays(90);
+  private static final String PUBLISH_DEPLOYING = "publish-deploying";
+
+  /** Step records a continued run keeps: the provisioning ones and the newest updates. */
+  private static final int CARRIED_STEPS = 40;
 
   /** Kinds of compensation, registered in the order their actions run. */
   private enum Resource {
@@ -424,6 +428,10 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     }
 
     setPhase(Phase.DEPLOYING);
+    // Added after the first release: runs recorded before it replay without this publish.
+    if (Workflow.getVersion(PUBLISH_DEPLOYING, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      publish();
+    }
     deploy(headSha, "12", "13");
 
     checkHealth(serverId, siteId);
@@ -569,6 +577,12 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   }
 
   private void continueAsNew() {
+    if (steps.size() > CARRIED_STEPS) {
+      List<StepRecord> kept = new ArrayList<>(steps.subList(0, CARRIED_STEPS / 2));
+      kept.addAll(steps.subList(steps.size() - CARRIED_STEPS / 2, steps.size()));
+      steps.clear();
+      steps.addAll(kept);
+    }
     CarriedState carried =
         new CarriedState(
             settings,

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replays recorded histories against today's workflow code: a change that breaks determinism for
@@ -20,12 +22,16 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Workflow.getVersion}) with {@code -DrecordHistories=true -Dtest=ReplayTest}.
  */
 class ReplayTest {
-  private static final String HAPPY_PATH = "histories/preview-ready-updated-destroyed.json";
+  /** Recorded before the {@code publish-deploying} version marker existed. */
+  private static final String FIRST_RELEASE = "histories/preview-ready-updated-destroyed.json";
 
-  @Test
-  void recordedHistoryReplaysWithoutNonDeterminism() throws Exception {
-    String json = resource(HAPPY_PATH);
-    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(json);
+  /** Recorded with the current code (re-record it with the property below). */
+  private static final String CURRENT = "histories/preview-current.json";
+
+  @ParameterizedTest
+  @ValueSource(strings = {FIRST_RELEASE, CURRENT})
+  void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
+    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
     assertThat(history.getEvents()).hasSizeGreaterThan(50);
     WorkflowReplayer.replayWorkflowExecution(history, PreviewEnvironmentWorkflowImpl.class);
   }
@@ -45,7 +51,7 @@ class ReplayTest {
       WorkflowExecutionHistory history =
           activities.env.getWorkflowExecutionHistory(
               WorkflowExecution.newBuilder().setWorkflowId("preview:acme:shop:42").build());
-      Path target = Path.of("src/test/resources").resolve(HAPPY_PATH);
+      Path target = Path.of("src/test/resources").resolve(CURRENT);
       Files.createDirectories(target.getParent());
       Files.writeString(target, history.toJson(true));
     }
