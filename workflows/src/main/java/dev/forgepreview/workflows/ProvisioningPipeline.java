@@ -1,0 +1,369 @@
+package dev.forgepreview.workflows;
+
+import dev.forgepreview.workflows.Compensations.Resource;
+import dev.forgepreview.workflows.PreviewSettings.Mode;
+import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
+import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneDatabaseRequest;
+import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult;
+import dev.forgepreview.workflows.activities.ForgeActivities;
+import dev.forgepreview.workflows.activities.ForgeActivities.AwaitDeploymentRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.AwaitServerRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateDatabaseRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateDatabaseUserRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateQueueWorkerRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateServerRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateSiteRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.DatabaseRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.DatabaseUserRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeployRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.DeploymentRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.GrantDatabaseRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.InstallRepositoryRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.ObtainCertificateRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.ServerRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.SiteHealth;
+import dev.forgepreview.workflows.activities.ForgeActivities.SiteHealthRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.SiteRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.WriteEnvironmentRequest;
+import dev.forgepreview.workflows.activities.GitHubActivities;
+import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
+import dev.forgepreview.workflows.activities.HealthActivities;
+import dev.forgepreview.workflows.activities.HealthActivities.ConnectivityRequest;
+import io.temporal.workflow.Workflow;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The fifteen provisioning steps of shared/design.md, and the deployment an update repeats. Each
+ * critical step registers its compensation before it runs; a failure surfaces as {@link
+ * StepRunner.StepFailed} and the caller rolls back.
+ */
+final class ProvisioningPipeline {
+  private static final String PUBLISH_DEPLOYING = "publish-deploying";
+  private final PreviewState state;
+  private final StepRunner steps;
+  private final Compensations compensations;
+  private final Runnable publish;
+
+  ProvisioningPipeline(
+      PreviewState state, StepRunner steps, Compensations compensations, Runnable publish) {
+    this.state = state;
+    this.steps = steps;
+    this.compensations = compensations;
+    this.publish = publish;
+  }
+
+  void run() {
+    PreviewSettings settings = state.settings;
+    int number = state.number();
+    if (state.branch == null || state.headSha == null) {
+      PullRequestHead head =
+          steps.critical(
+              "resolve-pull-request",
+              () ->
+                  Workflow.newActivityStub(
+                          GitHubActivities.class,
+                          state.options.shortCall("Look up the pull request's head"))
+                      .resolvePullRequest(state.pullRequestRef()));
+      state.branch = head.branch();
+      state.headSha = head.headSha();
+    }
+    long serverId = server(settings, number);
+
+    String domain = PreviewNames.siteDomain(settings, number);
+    compensations.register(Resource.SITE);
+    SiteRef site =
+        steps.critical(
+            "create-site",
+            () ->
+                forge("3 Create site " + domain)
+                    .createSite(
+                        new CreateSiteRequest(
+                            state.requestId("create-site"),
+                            serverId,
+                            domain,
+                            PreviewNames.siteUser(settings, number),
+                            settings.phpVersion(),
+                            "/public")));
+    long siteId = site.siteId();
+    state.resources = state.resources.withSite(siteId);
+
+    String database = PreviewNames.databaseName(settings, number);
+    compensations.register(Resource.DATABASE);
+    DatabaseRef db =
+        steps.critical(
+            "create-database",
+            () ->
+                forge("4 Create database " + database)
+                    .createDatabase(
+                        new CreateDatabaseRequest(
+                            state.requestId("create-database"), serverId, database)));
+    state.resources = state.resources.withDatabase(db.databaseId());
+
+    String user = PreviewNames.databaseUser(settings, number);
+    compensations.register(Resource.DATABASE_USER);
+    DatabaseUserRef dbUser =
+        steps.critical(
+            "create-database-user",
+            () ->
+                forge("5 Create database user " + user)
+                    .createDatabaseUser(
+                        new CreateDatabaseUserRequest(
+                            state.requestId("create-database-user"),
+                            serverId,
+                            user,
+                            state.previewId)));
+    state.resources = state.resources.withDatabaseUser(dbUser.userId());
+
+    steps.critical(
+        "grant-database",
+        () -> {
+          forge("6 Grant " + user + " access to " + database)
+              .grantDatabase(
+                  new GrantDatabaseRequest(
+                      state.requestId("grant-database"),
+                      serverId,
+                      dbUser.userId(),
+                      db.databaseId()));
+          return null;
+        });
+
+    cloneDatabase(database, user);
+
+    steps.critical(
+        "install-repository",
+        () -> {
+          forge("8 Install " + settings.repository() + " on " + state.branch)
+              .installRepository(
+                  new InstallRepositoryRequest(
+                      state.requestId("install-repository"),
+                      serverId,
+                      siteId,
+                      settings.repositoryProvider(),
+                      settings.repository(),
+                      state.branch,
+                      settings.composer()));
+          return null;
+        });
+
+    steps.optional(
+        "write-environment",
+        () -> {
+          forge("9 Write the environment file")
+              .writeEnvironment(
+                  new WriteEnvironmentRequest(
+                      state.requestId("write-environment"),
+                      serverId,
+                      siteId,
+                      state.previewId,
+                      environment(database, user)));
+          return null;
+        });
+
+    queueWorker(serverId, siteId);
+    certificate(serverId, siteId, domain);
+
+    state.setPhase(Phase.DEPLOYING);
+    // Added after the first release: runs recorded before it replay without this publish.
+    if (Workflow.getVersion(PUBLISH_DEPLOYING, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      publish.run();
+    }
+    deploy(state.headSha);
+
+    checkHealth(serverId, siteId);
+  }
+
+  /** Steps 1 and 2; returns the server's id. */
+  private long server(PreviewSettings settings, int number) {
+    long serverId;
+    if (settings.mode() == Mode.DEDICATED) {
+      String serverName = PreviewNames.serverName(settings, number);
+      compensations.register(Resource.SERVER);
+      ServerRef server =
+          steps.critical(
+              "create-server",
+              () ->
+                  forge("1 Create server " + serverName)
+                      .createServer(
+                          new CreateServerRequest(
+                              state.requestId("create-server"), serverName, settings.server())));
+      serverId = server.serverId();
+      state.resources = state.resources.withServer(server.serverId(), server.ipAddress());
+    } else {
+      serverId = settings.sharedServerId();
+      steps.skipped("create-server", "shared server " + serverId);
+    }
+    ServerRef ready =
+        steps.critical(
+            "wait-server-ready",
+            () ->
+                Workflow.newActivityStub(
+                        ForgeActivities.class,
+                        state.options.serverReady("2 Wait until server " + serverId + " is ready"))
+                    .awaitServerReady(
+                        new AwaitServerRequest(state.requestId("wait-server-ready"), serverId)));
+    state.resources = state.resources.withServer(serverId, ready.ipAddress());
+    return serverId;
+  }
+
+  /** Step 7. */
+  private void cloneDatabase(String database, String user) {
+    PreviewSettings.MasterDatabase master = state.settings.masterDatabase();
+    if (master == null) {
+      steps.skipped("clone-database", "no master database configured");
+      return;
+    }
+    String host = state.resources.serverIp();
+    steps.optional(
+        "clone-database",
+        () -> {
+          CloneResult result =
+              Workflow.newActivityStub(
+                      DatabaseCloneActivities.class,
+                      state.options.clone("7 Clone " + master.database()))
+                  .cloneDatabase(
+                      new CloneDatabaseRequest(
+                          state.requestId("clone-database"),
+                          state.previewId,
+                          master,
+                          host,
+                          database,
+                          user));
+          return result.cloned()
+              ? "copied " + result.bytesCopied() + " bytes"
+              : steps.warning("clone-database", result.warning());
+        });
+  }
+
+  /** Step 10. */
+  private void queueWorker(long serverId, long siteId) {
+    PreviewSettings.QueueWorker worker = state.settings.queueWorker();
+    if (worker == null) {
+      steps.skipped("create-queue-worker", "no queue worker configured");
+      return;
+    }
+    steps.optional(
+        "create-queue-worker",
+        () -> {
+          long workerId =
+              forge("10 Create a queue worker")
+                  .createQueueWorker(
+                      new CreateQueueWorkerRequest(
+                          state.requestId("create-queue-worker"),
+                          serverId,
+                          siteId,
+                          worker.connection(),
+                          worker.queue(),
+                          worker.processes(),
+                          worker.timeout()));
+          state.resources = state.resources.withWorker(workerId);
+          return null;
+        });
+  }
+
+  /** Step 11. */
+  private void certificate(long serverId, long siteId, String domain) {
+    if (!state.settings.certificate()) {
+      steps.skipped("obtain-certificate", "certificates disabled");
+      return;
+    }
+    steps.optional(
+        "obtain-certificate",
+        () -> {
+          long certificateId =
+              forge("11 Obtain a Let's Encrypt certificate for " + domain)
+                  .obtainCertificate(
+                      new ObtainCertificateRequest(
+                          state.requestId("obtain-certificate"), serverId, siteId, domain));
+          state.resources = state.resources.withCertificate(certificateId);
+          return null;
+        });
+  }
+
+  /** Steps 12 and 13: deploy and wait; also every later update. */
+  void deploy(String sha) {
+    long serverId = state.resources.serverId();
+    long siteId = state.resources.siteId();
+    int generation = state.deployments + 1;
+    String deployStep = generation == 1 ? "deploy" : "deploy#" + generation;
+    String waitStep = generation == 1 ? "wait-deployment" : "wait-deployment#" + generation;
+    DeploymentRef started =
+        steps.critical(
+            deployStep,
+            () ->
+                forge("12 Deploy " + FailureText.shortSha(sha))
+                    .deploySite(
+                        new DeployRequest(state.requestId(deployStep), serverId, siteId, sha)));
+    DeploymentRef finished =
+        steps.critical(
+            waitStep,
+            () ->
+                Workflow.newActivityStub(
+                        ForgeActivities.class,
+                        state.options.deployment("13 Wait for the deployment"))
+                    .awaitDeployment(
+                        new AwaitDeploymentRequest(
+                            state.requestId(waitStep), serverId, siteId, started.deploymentId())));
+    state.deployments++;
+    state.deploymentsThisRun++;
+    state.deployedSha = finished.commitHash() != null ? finished.commitHash() : sha;
+    state.requestedSha = sha;
+    state.resources = state.resources.withDeployment(finished.deploymentId());
+  }
+
+  /** Steps 14 and 15: never fail the preview, only warn. */
+  private void checkHealth(long serverId, long siteId) {
+    PreviewActivityOptions options = state.options;
+    steps.optional(
+        "site-health",
+        () -> {
+          SiteHealth health = null;
+          for (int attempt = 1; attempt <= options.healthTries(); attempt++) {
+            health =
+                Workflow.newActivityStub(
+                        ForgeActivities.class,
+                        options.once("14 Check the site's health", PreviewIds.FORGE_TASK_QUEUE))
+                    .checkSiteHealth(
+                        new SiteHealthRequest(state.requestId("site-health"), serverId, siteId));
+            if (health.healthy()) {
+              return "healthy";
+            }
+            if (attempt < options.healthTries()) {
+              Workflow.sleep(options.healthInterval());
+            }
+          }
+          return steps.warning("site-health", "site unhealthy: " + health.detail());
+        });
+    steps.optional(
+        "connectivity",
+        () -> {
+          int code =
+              Workflow.newActivityStub(
+                      HealthActivities.class, options.connectivity("15 Reach " + state.previewUrl))
+                  .checkConnectivity(
+                      new ConnectivityRequest(state.requestId("connectivity"), state.previewUrl));
+          return "HTTP " + code;
+        });
+  }
+
+  private Map<String, String> environment(String database, String user) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("APP_ENV", "testing");
+    env.put("APP_URL", state.previewUrl);
+    env.put("DB_CONNECTION", "mysql");
+    env.put("DB_HOST", "127.0.0.1");
+    env.put("DB_PORT", "3306");
+    env.put("DB_DATABASE", database);
+    env.put("DB_USERNAME", user);
+    env.put(
+        "REDIS_DB", Integer.toString(PreviewNames.redisDatabase(state.settings, state.number())));
+    if (state.settings.environment() != null) {
+      env.putAll(state.settings.environment());
+    }
+    return env;
+  }
+
+  private ForgeActivities forge(String summary) {
+    return Workflow.newActivityStub(ForgeActivities.class, state.options.forge(summary));
+  }
+}
