@@ -1,0 +1,257 @@
+package dev.forgepreview.activities.ssh;
+
+import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.activities.ssh.CloneSettings.MysqlAddress;
+import dev.forgepreview.workflows.PreviewSettings.MasterDatabase;
+import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneDatabaseRequest;
+import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * 5. The database clone through {@link DatabaseCloneActivitiesImpl} (master and preview behind two
+ * embedded SSH servers, one real MariaDB: the fixtures of activities' tests, from its test-jar)
+ * against a direct {@code mariadb-dump | mariadb} pipe on the same MariaDB. Lives in this package
+ * because the fixtures and the clone's progress-reporting entry point are package-private.
+ */
+public final class CloneBench {
+  static final String MASTER_PASSWORD = "bench master password";
+  static final PreviewSecrets SECRETS = PreviewSecrets.fromString("a bench key of sixteen bytes+");
+
+  private CloneBench() {}
+
+  public static String run(Path root, boolean smoke, Path dir) throws Exception {
+    int rows = smoke ? 20_000 : 205_000;
+    int rounds = smoke ? 1 : 2;
+    SshServerExtension masterSsh = new SshServerExtension();
+    SshServerExtension previewSsh = new SshServerExtension();
+    MariaDbExtension mariadb = new MariaDbExtension();
+    try {
+      masterSsh.beforeAll(null);
+      previewSsh.beforeAll(null);
+      mariadb.beforeAll(null);
+      log("clone: seeding %,d rows of 1 KiB", rows);
+      long t0 = System.nanoTime();
+      mariadb.sql(
+          "DROP USER IF EXISTS ''@'localhost';\n"
+              + "CREATE DATABASE big_master;\n"
+              + "CREATE USER 'master_reader'@'%' IDENTIFIED BY '"
+              + MASTER_PASSWORD
+              + "';\n"
+              + "GRANT SELECT, SHOW VIEW, LOCK TABLES, TRIGGER ON big_master.* TO"
+              + " 'master_reader'@'%';\n");
+      mariadb.sql(
+          "CREATE TABLE payload (id INT PRIMARY KEY, body MEDIUMTEXT) DEFAULT CHARSET=utf8mb4;\n"
+              + "INSERT INTO payload SELECT seq, REPEAT(MD5(seq), 32) FROM seq_1_to_"
+              + rows
+              + ";\n",
+          "big_master");
+      log("clone: seeded in %.1f s", (System.nanoTime() - t0) / 1e9);
+      createPreviewDatabase(mariadb, "pr_big", "preview:bench:shop:big");
+      createPreviewDatabase(mariadb, "pr_direct", "preview:bench:shop:direct");
+      Path masterCnf = dir.resolve("master.cnf");
+      Path targetCnf = dir.resolve("target.cnf");
+      Files.writeString(
+          masterCnf,
+          "[client]\nuser=master_reader\npassword=\""
+              + MASTER_PASSWORD
+              + "\"\nhost=127.0.0.1\nport="
+              + mariadb.port()
+              + "\n");
+      Files.writeString(
+          targetCnf,
+          "[client]\nuser=pr_direct\npassword=\""
+              + SECRETS.databasePassword("preview:bench:shop:direct")
+              + "\"\nhost=127.0.0.1\nport="
+              + mariadb.port()
+              + "\n");
+      String pipe =
+          mariadb.dump()
+              + " --defaults-extra-file="
+              + masterCnf
+              + " --single-transaction --quick --hex-blob --no-tablespaces"
+              + " --default-character-set=utf8mb4 big_master | "
+              + mariadb.client()
+              + " --defaults-extra-file="
+              + targetCnf
+              + " --default-character-set=utf8mb4 --batch pr_direct";
+
+      SshSettings ssh =
+          new SshSettings(
+              null,
+              masterSsh.clientKeyPem(),
+              null,
+              null,
+              List.of(masterSsh.hostKeyFingerprint(), previewSsh.hostKeyFingerprint()),
+              Duration.ofSeconds(10),
+              Duration.ofMinutes(2),
+              Duration.ofSeconds(5));
+      MysqlAddress mysql = new MysqlAddress("127.0.0.1", mariadb.port());
+      DatabaseCloneActivitiesImpl impl =
+          new DatabaseCloneActivitiesImpl(
+              ssh,
+              CloneSettings.defaults()
+                  .withPreviewSsh("forge", previewSsh.port())
+                  .withMysql(mysql, mysql)
+                  .withCommands(mariadb.dump(), mariadb.client(), null),
+              SECRETS,
+              host ->
+                  host.equals("127.0.0.1")
+                      ? new DbCredentials("master_reader", MASTER_PASSWORD)
+                      : null);
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+      List<String> lines = new ArrayList<>();
+      List<Double> directRates = new ArrayList<>();
+      List<Double> cloneRates = new ArrayList<>();
+      long bytes = 0;
+      long maxHeapAfterGc = 0;
+      System.gc();
+      long baseline = memory.getHeapMemoryUsage().getUsed();
+      for (int round = 1; round <= rounds; round++) {
+        // direct pipe
+        long d0 = System.nanoTime();
+        Process p =
+            new ProcessBuilder("/bin/sh", "-c", pipe)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("direct-" + round + ".log").toFile())
+                .start();
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+          throw new IllegalStateException(
+              "direct pipe failed: " + Files.readString(dir.resolve("direct-" + round + ".log")));
+        }
+        double directSeconds = (System.nanoTime() - d0) / 1e9;
+
+        // the clone, with a heap sampler (used heap right after a forced GC, every 500 ms)
+        AtomicBoolean streaming = new AtomicBoolean(true);
+        AtomicLong maxUsed = new AtomicLong();
+        AtomicLong samples = new AtomicLong();
+        Thread sampler =
+            new Thread(
+                () -> {
+                  while (streaming.get()) {
+                    System.gc();
+                    maxUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    samples.incrementAndGet();
+                    try {
+                      Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                },
+                "heap-sampler");
+        long c0 = System.nanoTime();
+        sampler.start();
+        CloneResult result;
+        try {
+          result =
+              impl.cloneDatabase(
+                  new CloneDatabaseRequest(
+                      "bench-" + round,
+                      "preview:bench:shop:big",
+                      new MasterDatabase("127.0.0.1", masterSsh.port(), "deploy", "big_master"),
+                      "127.0.0.1",
+                      "pr_big",
+                      "pr_big"),
+                  progress -> {});
+        } finally {
+          streaming.set(false);
+          sampler.join();
+        }
+        double cloneSeconds = (System.nanoTime() - c0) / 1e9;
+        if (!result.cloned()) {
+          throw new IllegalStateException("clone did not clone: " + result);
+        }
+        bytes = result.bytesCopied();
+        maxHeapAfterGc = Math.max(maxHeapAfterGc, maxUsed.get());
+        double mb = bytes / 1e6;
+        directRates.add(mb / directSeconds);
+        cloneRates.add(mb / cloneSeconds);
+        String check =
+            mariadb.sql(
+                "SELECT COUNT(*) FROM pr_big.payload; SELECT COUNT(*) FROM pr_direct.payload;");
+        log(
+            "clone round %d: %.1f MB; direct %.1f s, clone %.1f s; rows %s",
+            round, mb, directSeconds, cloneSeconds, check.replace('\n', ' '));
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %d |",
+                round,
+                mb,
+                directSeconds,
+                mb / directSeconds,
+                cloneSeconds,
+                mb / cloneSeconds,
+                (mb / cloneSeconds) / (mb / directSeconds),
+                maxUsed.get() / (1024 * 1024)));
+      }
+      double direct = directRates.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      double clone = cloneRates.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      StringBuilder out = new StringBuilder();
+      out.append("| round | dump MB | direct pipe s | direct MB/s | clone s | clone MB/s |")
+          .append(" clone ÷ direct | clone: max heap after GC MiB |\n")
+          .append("|---|---|---|---|---|---|---|---|\n");
+      lines.forEach(l -> out.append(l).append('\n'));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "\nMean: direct %.1f MB/s, clone %.1f MB/s, ratio %.2f. Heap of the JVM running the"
+                  + " clone: %d MiB used after GC before the first clone, at most %d MiB after GC"
+                  + " while streaming (sampled every 500 ms), limit -Xmx %d MiB. Dump: %,d rows of"
+                  + " 1 KiB text in one table, %,d bytes (MB = 10^6 bytes).\n",
+              direct,
+              clone,
+              clone / direct,
+              baseline / (1024 * 1024),
+              maxHeapAfterGc / (1024 * 1024),
+              Runtime.getRuntime().maxMemory() / (1024 * 1024),
+              rows,
+              bytes));
+      return out.toString();
+    } finally {
+      try {
+        mariadb.afterAll(null);
+      } finally {
+        masterSsh.afterAll(null);
+        previewSsh.afterAll(null);
+      }
+    }
+  }
+
+  private static void createPreviewDatabase(MariaDbExtension mariadb, String name, String id)
+      throws Exception {
+    mariadb.sql(
+        "CREATE DATABASE IF NOT EXISTS "
+            + name
+            + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n"
+            + "CREATE USER IF NOT EXISTS '"
+            + name
+            + "'@'%' IDENTIFIED BY '"
+            + SECRETS.databasePassword(id)
+            + "';\n"
+            + "GRANT ALL ON "
+            + name
+            + ".* TO '"
+            + name
+            + "'@'%';\n");
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf(
+        Locale.ROOT, "[%tT] %s%n", System.currentTimeMillis(), String.format(format, args));
+    System.out.flush();
+    StandardCharsets.UTF_8.name();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.forgepreview.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Entry point of bin/benchmarks: {@code Bench NAME smoke|full} runs one benchmark and writes its
+ * Markdown section to {@code benchmarks/target/results/MODE/NAME.md}; {@code Bench report MODE FILE
+ * SECONDS NOTE} assembles the sections into one document.
+ */
+public final class Bench {
+  static final List<String> NAMES = List.of("ingest", "orchestration", "burst", "scale", "clone");
+
+  record Config(Path root, boolean smoke) {
+    String mode() {
+      return smoke ? "smoke" : "full";
+    }
+
+    Path results() {
+      return root.resolve("benchmarks/target/results").resolve(mode());
+    }
+
+    Path runDir(String name) throws Exception {
+      Path dir = root.resolve("benchmarks/target/run").resolve(mode()).resolve(name);
+      Files.createDirectories(dir);
+      return dir;
+    }
+  }
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path root = Path.of(System.getProperty("bench.root", "..")).toAbsolutePath().normalize();
+    int status = 0;
+    try {
+      if (args.length >= 1 && args[0].equals("report")) {
+        Report.write(
+            new Config(root, args[1].equals("smoke")),
+            root.resolve(args[2]),
+            Long.parseLong(args[3]),
+            args.length > 4 ? args[4] : "");
+      } else if (args.length == 2 && NAMES.contains(args[0])) {
+        Config config = new Config(root, args[1].equals("smoke"));
+        Instant start = Instant.now();
+        String section =
+            switch (args[0]) {
+              case "ingest" -> IngestBench.run(config);
+              case "orchestration" -> OrchestrationBench.run(config);
+              case "burst" -> BurstBench.run(config);
+              case "scale" -> ScaleBench.run(config);
+              case "clone" ->
+                  dev.forgepreview.activities.ssh.CloneBench.run(
+                      config.root(), config.smoke(), config.runDir("clone"));
+              default -> throw new IllegalArgumentException(args[0]);
+            };
+        Duration took = Duration.between(start, Instant.now());
+        Files.createDirectories(config.results());
+        Files.writeString(
+            config.results().resolve(args[0] + ".md"),
+            section
+                + String.format(
+                    Locale.ROOT, "\nThis benchmark took %d s of wall time.\n", took.toSeconds()));
+        Support.log("%s (%s) done in %d s", args[0], config.mode(), took.toSeconds());
+      } else {
+        System.err.println("usage: Bench {" + String.join("|", NAMES) + "} smoke|full");
+        status = 64;
+      }
+    } catch (Throwable e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
+  }
+}

