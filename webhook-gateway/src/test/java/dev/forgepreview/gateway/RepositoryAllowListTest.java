@@ -40,6 +40,25 @@ class RepositoryAllowListTest {
   }
 
   @Test
+  void theDefaultsBlockAppliesLikeInTheWorker() throws IOException {
+    RepositoryAllowList list =
+        load(
+            """
+            defaults: {trigger: comment, maxConcurrentPreviews: 3}
+            repositories:
+              acme/shop: {}
+              acme/blog: {trigger: auto, maxConcurrentPreviews: 0}
+            """);
+    assertThat(list.trigger("acme", "shop")).contains(Trigger.COMMENT);
+    assertThat(list.maxConcurrentPreviews("acme", "shop")).isEqualTo(3);
+    assertThat(list.trigger("acme", "blog")).contains(Trigger.AUTO);
+    assertThat(list.maxConcurrentPreviews("acme", "blog")).isZero();
+    assertThatThrownBy(() -> load("repositories: {acme/shop: {maxConcurrentPreviews: many}}"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("maxConcurrentPreviews");
+  }
+
+  @Test
   void refusesAnUnknownTrigger() {
     assertThatThrownBy(() -> load("repositories: {acme/shop: {trigger: always}}"))
         .isInstanceOf(ConfigurationException.class)

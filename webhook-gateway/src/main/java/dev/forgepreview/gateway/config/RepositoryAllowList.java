@@ -22,14 +22,19 @@ import org.yaml.snakeyaml.error.YAMLException;
  * worker's business. A repository without {@code trigger} is {@code auto}.
  */
 public final class RepositoryAllowList {
-  private final Map<String, Trigger> triggers;
+  /** The worker's default of {@code maxConcurrentPreviews}. */
+  public static final int DEFAULT_MAX_CONCURRENT_PREVIEWS = 10;
 
-  private RepositoryAllowList(Map<String, Trigger> triggers) {
+  private final Map<String, Trigger> triggers;
+  private final Map<String, Integer> limits;
+
+  private RepositoryAllowList(Map<String, Trigger> triggers, Map<String, Integer> limits) {
     this.triggers = Map.copyOf(triggers);
+    this.limits = Map.copyOf(limits);
   }
 
   public static RepositoryAllowList empty() {
-    return new RepositoryAllowList(Map.of());
+    return new RepositoryAllowList(Map.of(), Map.of());
   }
 
   public static RepositoryAllowList load(Path file) {
@@ -58,21 +63,46 @@ public final class RepositoryAllowList {
     if (!(repositories instanceof Map<?, ?> entries)) {
       throw new ConfigurationException(file + ": 'repositories' must be a mapping");
     }
+    Map<?, ?> defaults = root.get("defaults") instanceof Map<?, ?> block ? block : Map.of();
     Map<String, Trigger> triggers = new HashMap<>();
+    Map<String, Integer> limits = new HashMap<>();
     for (Map.Entry<?, ?> entry : entries.entrySet()) {
       String name = String.valueOf(entry.getKey()).trim();
       if (name.split("/", -1).length != 2 || name.startsWith("/") || name.endsWith("/")) {
         throw new ConfigurationException(file + ": '" + name + "' is not owner/repo");
       }
-      Trigger trigger = Trigger.AUTO;
-      if (entry.getValue() instanceof Map<?, ?> settings && settings.get("trigger") != null) {
-        trigger = trigger(String.valueOf(settings.get("trigger")), name, file);
-      }
-      if (triggers.put(key(name), trigger) != null) {
+      Map<?, ?> settings = entry.getValue() instanceof Map<?, ?> own ? own : Map.of();
+      Object trigger =
+          settings.get("trigger") != null ? settings.get("trigger") : defaults.get("trigger");
+      Object limit =
+          settings.get("maxConcurrentPreviews") != null
+              ? settings.get("maxConcurrentPreviews")
+              : defaults.get("maxConcurrentPreviews");
+      if (triggers.put(
+              key(name),
+              trigger == null ? Trigger.AUTO : trigger(String.valueOf(trigger), name, file))
+          != null) {
         throw new ConfigurationException(file + ": '" + name + "' is listed twice");
       }
+      limits.put(key(name), limit(limit, name, file));
     }
-    return new RepositoryAllowList(triggers);
+    return new RepositoryAllowList(triggers, limits);
+  }
+
+  private static int limit(Object value, String name, Path file) {
+    if (value == null) {
+      return DEFAULT_MAX_CONCURRENT_PREVIEWS;
+    }
+    try {
+      int limit = Integer.parseInt(String.valueOf(value).trim());
+      if (limit < 0) {
+        throw new NumberFormatException();
+      }
+      return limit;
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(
+          file + ": maxConcurrentPreviews of '" + name + "' must be a whole number >= 0", e);
+    }
   }
 
   private static Trigger trigger(String value, String name, Path file) {
@@ -91,6 +121,11 @@ public final class RepositoryAllowList {
   /** The trigger of {@code owner/repo}, empty when the repository is not allowed. */
   public Optional<Trigger> trigger(String owner, String repo) {
     return Optional.ofNullable(triggers.get(key(owner + "/" + repo)));
+  }
+
+  /** How many previews of {@code owner/repo} may run at once; 0 means no limit. */
+  public int maxConcurrentPreviews(String owner, String repo) {
+    return limits.getOrDefault(key(owner + "/" + repo), DEFAULT_MAX_CONCURRENT_PREVIEWS);
   }
 
   public int size() {

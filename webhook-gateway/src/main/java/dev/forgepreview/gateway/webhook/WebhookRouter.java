@@ -16,6 +16,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -212,6 +213,21 @@ public class WebhookRouter {
   }
 
   private WebhookResponse start(Delivery delivery, int number, UpdateSignal update, String why) {
+    String workflowId = delivery.workflowId(number);
+    int limit = repositories.maxConcurrentPreviews(delivery.owner(), delivery.repo());
+    if (limit > 0 && !previews.isRunning(workflowId)) {
+      OptionalLong running =
+          previews.runningPreviews(PreviewIds.repositoryKey(delivery.owner(), delivery.repo()));
+      if (running.isPresent() && running.getAsLong() >= limit) {
+        LOG.info("not starting {}: {} previews already running", workflowId, running.getAsLong());
+        return WebhookResponse.ignored(
+            workflowId,
+            running.getAsLong()
+                + " previews already running for this repository (maxConcurrentPreviews "
+                + limit
+                + "): close one, then comment /preview");
+      }
+    }
     PreviewRequest request =
         new PreviewRequest(
             delivery.owner(),
