@@ -16,12 +16,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** 4. Previews held open (READY, waiting on their TTL) on one worker and the dev server. */
 final class ScaleBench {
+  /**
+   * Minutes each level of the full run may take, e.g. {@code 2,8,45}: the environment variable
+   * {@code FORGE_PREVIEW_SCALE_BUDGETS}, else 2, 8 and 45 minutes.
+   */
+  static Duration[] fullBudgets(String minutes) {
+    String[] parts = (minutes == null || minutes.isBlank() ? "2,8,45" : minutes).split(",");
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("FORGE_PREVIEW_SCALE_BUDGETS needs three minutes: a,b,c");
+    }
+    Duration[] budgets = new Duration[3];
+    for (int i = 0; i < 3; i++) {
+      budgets[i] = Duration.ofMinutes(Long.parseLong(parts[i].trim()));
+    }
+    return budgets;
+  }
+
   static String run(Bench.Config config) throws Exception {
     int[] levels = config.smoke() ? new int[] {10, 50} : new int[] {100, 1000, 10000};
     Duration[] budgets =
         config.smoke()
             ? new Duration[] {Duration.ofSeconds(60), Duration.ofSeconds(60)}
-            : new Duration[] {Duration.ofMinutes(1), Duration.ofMinutes(3), Duration.ofMinutes(7)};
+            : fullBudgets(System.getenv("FORGE_PREVIEW_SCALE_BUDGETS"));
     int maxInFlight = 200;
     String heap = "-Xmx2g";
     List<List<String>> rows = new ArrayList<>();
