@@ -14,6 +14,7 @@ import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleAlreadyRunningException;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.client.schedules.ScheduleException;
 import io.temporal.client.schedules.ScheduleIntervalSpec;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.SchedulePolicy;
@@ -93,8 +94,9 @@ public final class CleanupSchedule implements AutoCloseable {
         log.info("updated the schedule {} (every {})", PreviewIds.CLEANUP_SCHEDULE_ID, every);
       }
       return true;
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+    } catch (StatusRuntimeException | ScheduleException e) {
+      // The SDK wraps the server's answer in a ScheduleException.
+      if (!unimplemented(e)) {
         throw e;
       }
       log.warn(
@@ -105,6 +107,16 @@ public final class CleanupSchedule implements AutoCloseable {
       startFallbackTimer();
       return false;
     }
+  }
+
+  private static boolean unimplemented(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status
+          && status.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void startFallbackTimer() {
