@@ -1,6 +1,7 @@
 package dev.forgepreview.worker;
 
 import dev.forgepreview.workflows.DestroySignal;
+import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewIds;
 import dev.forgepreview.workflows.PreviewStatus;
 import dev.forgepreview.workflows.activities.CleanupActivities;
@@ -13,6 +14,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -34,17 +36,7 @@ public final class CleanupActivitiesImpl implements CleanupActivities {
     List<OpenPreview> open = new ArrayList<>();
     com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
     do {
-      ListWorkflowExecutionsResponse response =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .listWorkflowExecutions(
-                  ListWorkflowExecutionsRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setQuery(OPEN_PREVIEWS)
-                      .setPageSize(500)
-                      .setNextPageToken(page)
-                      .build());
+      ListWorkflowExecutionsResponse response = list(page);
       for (WorkflowExecutionInfo info : response.getExecutionsList()) {
         String id = info.getExecution().getWorkflowId();
         open.add(describe(id));
@@ -52,6 +44,33 @@ public final class CleanupActivitiesImpl implements CleanupActivities {
       page = response.getNextPageToken();
     } while (!page.isEmpty());
     return open;
+  }
+
+  /**
+   * One page of running previews. A server without visibility fails the cleanup run instead of
+   * answering "none": an empty list would make every live preview's resources look orphaned.
+   */
+  private ListWorkflowExecutionsResponse list(com.google.protobuf.ByteString page) {
+    try {
+      return client
+          .getWorkflowServiceStubs()
+          .blockingStub()
+          .listWorkflowExecutions(
+              ListWorkflowExecutionsRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setQuery(OPEN_PREVIEWS)
+                  .setPageSize(500)
+                  .setNextPageToken(page)
+                  .build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "this Temporal server cannot list workflows (no visibility): the cleanup cannot tell"
+                + " live previews from orphans, so it does nothing",
+            FailureType.FAILED.name());
+      }
+      throw e;
+    }
   }
 
   private OpenPreview describe(String workflowId) {
