@@ -12,4 +12,5 @@ public record CarriedState(
     UpdateSignal pendingUpdate,
     DestroySignal pendingDestroy,
     boolean destroyRequested,
-    List<String> recentDeliveries) {}
+    List<String> recentDeliveries,
+    String requestedSha) {}

@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 final class Compensations {
   private static final Logger log = Workflow.getLogger(Compensations.class);
   private static final Duration PAUSE = Duration.ofMinutes(5);
+  private static final int WARN_EVERY = 12;
 
   /** What a compensation deletes, in the order the actions run. */
   enum Resource {
@@ -85,7 +86,10 @@ final class Compensations {
           break;
         } catch (ActivityFailure e) {
           String reason = FailureText.reason(e);
-          state.warnings.add(name + " failed (attempt " + attempts + ", will retry): " + reason);
+          if (attempts == 1 || attempts % WARN_EVERY == 0) {
+            // Not one line per attempt: a compensation failing for days must not grow the state.
+            state.warnings.add(name + " failed (attempt " + attempts + ", will retry): " + reason);
+          }
           log.warn("{} of {} failed, retrying in {}: {}", name, state.previewId, PAUSE, reason);
           Workflow.sleep(PAUSE);
         }

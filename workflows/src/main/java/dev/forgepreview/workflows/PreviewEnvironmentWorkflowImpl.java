@@ -6,6 +6,7 @@ import dev.forgepreview.workflows.activities.GitHubActivities.PublishStatusReque
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities.SettingsRequest;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -39,9 +40,17 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private boolean destroyRequested;
   private final LinkedHashSet<String> recentDeliveries = new LinkedHashSet<>();
   private CancellationScope workScope;
+  private CancellationScope rootScope;
+
+  /** `extend` signals that arrived before the expiry was known; added once it is. */
+  private long pendingExtensionMillis;
+
+  /** Warnings a continued run keeps: the newest. */
+  private static final int CARRIED_WARNINGS = 30;
 
   @Override
   public PreviewStatus run(PreviewRequest request) {
+    rootScope = CancellationScope.current();
     state.request = request;
     state.previewId = request.workflowId();
     if (request.carried() != null) {
@@ -103,7 +112,11 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
             "extend ignored: " + signal.ttl() + " is not between 0 and " + MAX_EXTENSION);
         return;
       }
-      state.expiresAtMillis += extra.toMillis();
+      if (state.expiresAtMillis == 0) {
+        pendingExtensionMillis += extra.toMillis();
+      } else {
+        state.expiresAtMillis += extra.toMillis();
+      }
     } catch (DateTimeParseException e) {
       state.warnings.add(
           "extend ignored: '" + FailureText.clip(signal.ttl()) + "' is not an ISO-8601 duration");
@@ -136,7 +149,9 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     }
     state.options = new PreviewActivityOptions(state.settings.timeouts());
     String ttl = state.settings.ttl() == null ? "P7D" : state.settings.ttl();
-    state.expiresAtMillis = Workflow.currentTimeMillis() + Duration.parse(ttl).toMillis();
+    state.expiresAtMillis =
+        Workflow.currentTimeMillis() + Duration.parse(ttl).toMillis() + pendingExtensionMillis;
+    pendingExtensionMillis = 0;
     state.previewUrl = "https://" + PreviewNames.siteDomain(state.settings, state.number());
     return true;
   }
@@ -146,6 +161,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     try {
       runCancellable(pipeline::run);
     } catch (StepFailed e) {
+      noticeCancellation();
       if (!destroyRequested) {
         fail(e);
       }
@@ -184,9 +200,13 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
         break;
       }
       long seenExpiry = state.expiresAtMillis;
-      awaitCancellable(
-          Duration.ofMillis(remaining),
-          () -> destroyRequested || pendingUpdate != null || state.expiresAtMillis != seenExpiry);
+      try {
+        awaitCancellable(
+            Duration.ofMillis(remaining),
+            () -> destroyRequested || pendingUpdate != null || state.expiresAtMillis != seenExpiry);
+      } catch (CanceledFailure e) {
+        noticeCancellation();
+      }
     }
     teardown();
   }
@@ -209,6 +229,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     try {
       runCancellable(() -> pipeline.deploy(state.headSha));
     } catch (StepFailed e) {
+      noticeCancellation();
       if (!destroyRequested) {
         state.warnings.add(
             "update to " + FailureText.shortSha(state.headSha) + " failed: " + e.getMessage());
@@ -234,6 +255,14 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       state.steps.clear();
       state.steps.addAll(kept);
     }
+    if (state.warnings.size() > CARRIED_WARNINGS) {
+      List<String> newest =
+          new ArrayList<>(
+              state.warnings.subList(
+                  state.warnings.size() - CARRIED_WARNINGS, state.warnings.size()));
+      state.warnings.clear();
+      state.warnings.addAll(newest);
+    }
     CarriedState carried =
         new CarriedState(
             state.settings,
@@ -242,7 +271,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
             pendingUpdate,
             destroySignal,
             destroyRequested,
-            List.copyOf(recentDeliveries));
+            List.copyOf(recentDeliveries),
+            state.requestedSha);
     Workflow.continueAsNew(state.request.withCarried(carried));
   }
 
@@ -255,12 +285,14 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.branch = previous.branch();
     state.headSha = previous.headSha();
     state.deployedSha = previous.deployedSha();
-    state.requestedSha = previous.headSha();
+    state.requestedSha =
+        carried.requestedSha() != null ? carried.requestedSha() : previous.deployedSha();
     state.resources = previous.resources();
     state.warnings.addAll(previous.warnings());
     state.steps.addAll(previous.steps());
     state.deployments = previous.deployments();
-    state.expiresAtMillis = Math.max(state.expiresAtMillis, carried.expiresAtMillis());
+    state.expiresAtMillis = carried.expiresAtMillis() + pendingExtensionMillis;
+    pendingExtensionMillis = 0;
     // Signals that reached this run before restore() ran are newer than the carried ones.
     if (pendingUpdate == null) {
       pendingUpdate = carried.pendingUpdate();
@@ -304,6 +336,10 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   /** Runs work that {@code destroy} may interrupt. */
   private void runCancellable(Runnable work) {
     workScope = Workflow.newCancellationScope(work);
+    if (destroyRequested) {
+      // A destroy that arrived while no work scope existed (settings, a publish).
+      workScope.cancel("destroy requested");
+    }
     try {
       workScope.run();
     } finally {
@@ -329,12 +365,31 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
 
   /** Updates the PR comment and deployment; GitHub being down never fails the preview. */
   private void publish() {
-    try {
-      Workflow.newActivityStub(
-              GitHubActivities.class, state.options.shortCall("Update the pull request"))
-          .publishStatus(new PublishStatusRequest(state.pullRequestRef(), status()));
-    } catch (ActivityFailure e) {
-      log.warn("publishing the status of {} failed: {}", state.previewId, FailureText.reason(e));
+    // Detached: a cancelled workflow still reports its teardown on the pull request.
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                Workflow.newActivityStub(
+                        GitHubActivities.class, state.options.shortCall("Update the pull request"))
+                    .publishStatus(new PublishStatusRequest(state.pullRequestRef(), status()));
+              } catch (ActivityFailure e) {
+                log.warn(
+                    "publishing the status of {} failed: {}",
+                    state.previewId,
+                    FailureText.reason(e));
+              }
+            })
+        .run();
+  }
+
+  /**
+   * A workflow cancelled by an operator ({@code temporal workflow cancel}) is torn down like a
+   * {@code destroy}: cancellation must never leave Forge resources behind (sdk-java #305).
+   */
+  private void noticeCancellation() {
+    if (rootScope != null && rootScope.isCancelRequested() && !destroyRequested) {
+      destroyRequested = true;
+      destroySignal = new DestroySignal("workflow cancelled", null);
     }
   }
 

@@ -56,6 +56,8 @@ final class ProvisioningPipeline {
   void run() {
     PreviewSettings settings = state.settings;
     int number = state.number();
+    // The branch lives in the head repository: a fork's, for a pull request from a fork.
+    String sourceRepository = settings.repository();
     if (state.branch == null || state.headSha == null) {
       PullRequestHead head =
           steps.critical(
@@ -67,7 +69,11 @@ final class ProvisioningPipeline {
                       .resolvePullRequest(state.pullRequestRef()));
       state.branch = head.branch();
       state.headSha = head.headSha();
+      if (head.headRepository() != null) {
+        sourceRepository = head.headRepository();
+      }
     }
+    String repository = sourceRepository;
     long serverId = server(settings, number);
 
     String domain = PreviewNames.siteDomain(settings, number);
@@ -133,14 +139,14 @@ final class ProvisioningPipeline {
     steps.critical(
         "install-repository",
         () -> {
-          forge("8 Install " + settings.repository() + " on " + state.branch)
+          forge("8 Install " + repository + " on " + state.branch)
               .installRepository(
                   new InstallRepositoryRequest(
                       state.requestId("install-repository"),
                       serverId,
                       siteId,
                       settings.repositoryProvider(),
-                      settings.repository(),
+                      repository,
                       state.branch,
                       settings.composer()));
           return null;

@@ -1,6 +1,7 @@
 package dev.forgepreview.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.doThrow;
@@ -239,6 +240,97 @@ class PreviewLifecycleTest {
 
       verify(activities.forge, times(1)).deploySite(any());
       assertThat(workflow.status().deployedSha()).isEqualTo("f00dfeed");
+    }
+  }
+
+  @Test
+  void anOperatorCancelTearsThePreviewDownLikeDestroy() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      activities.env.getWorkflowClient().newUntypedWorkflowStub(ID).cancel();
+
+      // The run closes as cancelled (the SDK reports the request), but only after its teardown.
+      assertThatThrownBy(() -> activities.result(ID))
+          .isInstanceOf(io.temporal.client.WorkflowFailedException.class)
+          .hasCauseInstanceOf(io.temporal.failure.CanceledFailure.class);
+      PreviewStatus result = workflow.status();
+      assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
+      assertThat(result.rolledBack())
+          .containsExactly(
+              "delete-database-user", "delete-database", "delete-site", "delete-server");
+      verify(activities.forge).deleteServer(any());
+    }
+  }
+
+  @Test
+  void destroyBeforeThePipelineStartsProvisionsNothing() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      CompletableFuture<Void> loading = new CompletableFuture<>();
+      CompletableFuture<Void> release = new CompletableFuture<>();
+      org.mockito.Mockito.doAnswer(
+              i -> {
+                loading.complete(null);
+                release.join();
+                return TestSettings.dedicated();
+              })
+          .when(activities.settings)
+          .settingsFor(any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      loading.join();
+      workflow.destroy(new DestroySignal("closed at once", "octocat"));
+      workflow.extend(new ExtendSignal("P1D"));
+      release.complete(null);
+
+      PreviewStatus result = activities.result(ID);
+      assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
+      verify(activities.forge, never()).createServer(any());
+      verify(activities.forge, never()).createSite(any());
+    }
+  }
+
+  @Test
+  void anExtendBeforeTheExpiryIsKnownIsNotLost() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      CompletableFuture<Void> loading = new CompletableFuture<>();
+      CompletableFuture<Void> release = new CompletableFuture<>();
+      org.mockito.Mockito.doAnswer(
+              i -> {
+                loading.complete(null);
+                release.join();
+                return TestSettings.dedicated();
+              })
+          .when(activities.settings)
+          .settingsFor(any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      loading.join();
+      workflow.extend(new ExtendSignal("P1D"));
+      release.complete(null);
+      awaitPhase(activities, workflow, Phase.READY);
+
+      PreviewStatus status = workflow.status();
+      assertThat(Instant.parse(status.expiresAt()))
+          .isEqualTo(Instant.parse(status.steps().get(0).finishedAt()).plus(Duration.ofDays(8)));
+    }
+  }
+
+  @Test
+  void aForkPullRequestStartedByCommentInstallsTheForksRepository() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      when(activities.github.resolvePullRequest(any()))
+          .thenReturn(new PullRequestHead("main", "sha-fork", "mallory/shop", "open"));
+      PreviewEnvironmentWorkflow workflow = activities.start(TestSettings.request(42, null, null));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      ArgumentCaptor<ForgeActivities.InstallRepositoryRequest> install =
+          ArgumentCaptor.forClass(ForgeActivities.InstallRepositoryRequest.class);
+      verify(activities.forge).installRepository(install.capture());
+      assertThat(install.getValue().repository()).isEqualTo("mallory/shop");
+      assertThat(install.getValue().branch()).isEqualTo("main");
     }
   }
 
