@@ -189,6 +189,23 @@ class WebhookEndpointTest {
   }
 
   @Test
+  void pushToAForkPullRequestDoesNotRedeployOnItsOwn() {
+    int number = Payloads.nextNumber();
+    Answer answer =
+        github.deliver(
+            "pull_request",
+            Payloads.load("pull_request.synchronize")
+                .number(number)
+                .headRepository("mallory/shop")
+                .bytes());
+
+    assertThat(answer.status()).isEqualTo(202);
+    assertThat(answer.field("action")).isEqualTo("ignored");
+    assertThat(answer.field("reason")).contains("/update");
+    assertThat(RecordingPreviewWorkflow.runs(workflowId(number))).isEmpty();
+  }
+
+  @Test
   void draftPullRequestIsNotStarted() {
     int number = Payloads.nextNumber();
     Answer answer =

@@ -88,6 +88,16 @@ public final class CleanupActivitiesImpl implements CleanupActivities {
   }
 
   @Override
+  public boolean isPreviewRunning(PreviewRunningRequest request) {
+    try {
+      return client.newUntypedWorkflowStub(request.workflowId()).describe().getStatus()
+          == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    }
+  }
+
+  @Override
   public void expirePreview(ExpirePreviewRequest request) {
     try {
       WorkflowStub stub = client.newUntypedWorkflowStub(request.workflowId());

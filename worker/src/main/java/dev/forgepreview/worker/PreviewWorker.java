@@ -77,7 +77,7 @@ public final class PreviewWorker implements AutoCloseable {
         new ForgeActivitiesImpl(
             new ForgeClient(ForgeClientConfig.of(config.forgeApiUrl(), config.forgeApiToken())),
             secrets,
-            name -> config.env().asMap().get(name)));
+            name -> previewVisible(name) ? config.env().asMap().get(name) : null));
 
     this.cleanup =
         new CleanupSchedule(
@@ -101,6 +101,24 @@ public final class PreviewWorker implements AutoCloseable {
     worker.cleanup.install();
     return worker;
   }
+
+  /**
+   * Whether {@code ${env:NAME}} in the repositories file may read NAME: never the worker's own
+   * secrets, which PR code could then read from the preview's .env file.
+   */
+  static boolean previewVisible(String name) {
+    return WORKER_SECRETS.stream().noneMatch(name::startsWith);
+  }
+
+  private static final java.util.List<String> WORKER_SECRETS =
+      java.util.List.of(
+          "FORGE_API_TOKEN",
+          "PREVIEW_SECRET_KEY",
+          "GITHUB_",
+          "SSH_",
+          "MASTER_DB_",
+          "TEMPORAL_TLS",
+          "GITHUB_WEBHOOK_SECRET");
 
   private static GitHubActivities github(WorkerConfig config) {
     return GitHubCredentials.fromEnvironment(config.env().asMap(), Clock.systemUTC())

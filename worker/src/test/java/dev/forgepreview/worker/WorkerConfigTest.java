@@ -63,4 +63,15 @@ class WorkerConfigTest {
     assertThatThrownBy(() -> WorkerConfig.fromEnvironment(new Env(env)))
         .hasMessageContaining("CLEANUP_INTERVAL is not an ISO-8601 duration");
   }
+
+  @Test
+  void previewEnvironmentFilesCannotReadTheWorkersOwnSecrets() {
+    assertThat(PreviewWorker.previewVisible("SHOP_APP_KEY")).isTrue();
+    assertThat(PreviewWorker.previewVisible("FORGE_API_TOKEN")).isFalse();
+    assertThat(PreviewWorker.previewVisible("FORGE_API_TOKEN_FILE")).isFalse();
+    assertThat(PreviewWorker.previewVisible("PREVIEW_SECRET_KEY")).isFalse();
+    assertThat(PreviewWorker.previewVisible("GITHUB_APP_PRIVATE_KEY")).isFalse();
+    assertThat(PreviewWorker.previewVisible("MASTER_DB_PASSWORD")).isFalse();
+    assertThat(PreviewWorker.previewVisible("SSH_PRIVATE_KEY")).isFalse();
+  }
 }

@@ -4,6 +4,7 @@ import dev.forgepreview.workflows.PreviewSettings.Mode;
 import dev.forgepreview.workflows.activities.CleanupActivities;
 import dev.forgepreview.workflows.activities.CleanupActivities.ExpirePreviewRequest;
 import dev.forgepreview.workflows.activities.CleanupActivities.OpenPreview;
+import dev.forgepreview.workflows.activities.CleanupActivities.PreviewRunningRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseUserRequest;
@@ -100,8 +101,9 @@ public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
       }
       for (NamedResource resource : found) {
         Integer number = ownedNumber(repo, resource);
-        if (number == null
-            || openIds.contains(PreviewIds.workflowId(ownerRepo[0], ownerRepo[1], number))) {
+        String owner =
+            PreviewIds.workflowId(ownerRepo[0], ownerRepo[1], number == null ? 1 : number);
+        if (number == null || openIds.contains(owner)) {
           continue;
         }
         String label = resource.kind() + " " + resource.name() + " (#" + number + ")";
@@ -110,6 +112,9 @@ public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
           continue;
         }
         if (!dryRun) {
+          if (cleanup.isPreviewRunning(new PreviewRunningRequest(owner))) {
+            continue; // started after the list was taken
+          }
           try {
             delete(repo, number, resource);
           } catch (ActivityFailure e) {

@@ -92,6 +92,16 @@ class PreviewCleanupWorkflowTest {
   }
 
   @Test
+  void anOrphanWhosePreviewStartedSinceTheListIsKept() {
+    when(cleanup.isPreviewRunning(any())).thenReturn(true);
+
+    CleanupReport report = run(new CleanupRequest(false, "PT2H"));
+
+    assertThat(report.deletedOrphans()).isEmpty();
+    verify(forge, never()).deleteServer(any());
+  }
+
+  @Test
   void dryRunReportsButChangesNothing() {
     CleanupReport report = run(new CleanupRequest(true, "PT2H"));
 

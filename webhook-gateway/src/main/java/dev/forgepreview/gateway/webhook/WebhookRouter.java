@@ -142,6 +142,11 @@ public class WebhookRouter {
         yield start(delivery, number, update, "pull_request " + action);
       }
       case "synchronize" -> {
+        if (fork) {
+          // New commits from a fork are not trusted until a maintainer asks for them.
+          yield WebhookResponse.ignored(
+              workflowId, "push to a pull request from a fork: a maintainer comments /update");
+        }
         if (previews.update(workflowId, update)) {
           yield new WebhookResponse(workflowId, Action.SIGNALLED, "update: new commit " + headSha);
         }

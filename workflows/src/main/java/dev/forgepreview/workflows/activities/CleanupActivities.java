@@ -16,6 +16,12 @@ public interface CleanupActivities {
   @ActivityMethod
   void expirePreview(ExpirePreviewRequest request);
 
+  /** Asked again right before an orphan is deleted: a preview may have started since the list. */
+  @ActivityMethod
+  boolean isPreviewRunning(PreviewRunningRequest request);
+
+  record PreviewRunningRequest(String workflowId) {}
+
   /** {@code expiresAt}: ISO-8601 instant, or null when the preview could not tell. */
   record OpenPreview(String workflowId, String phase, String expiresAt) {}
 
