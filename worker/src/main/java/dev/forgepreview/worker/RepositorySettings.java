@@ -85,6 +85,7 @@ public final class RepositorySettings {
         validate(source, parsed);
         settings.put(name.toLowerCase(Locale.ROOT), parsed);
       }
+      rejectCollidingNames(source, settings.values());
       return new RepositorySettings(settings);
     } catch (JsonProcessingException e) {
       throw new ConfigurationException(
@@ -150,6 +151,46 @@ public final class RepositorySettings {
             where + ": unknown key '" + path + key + "' (known: " + components.keySet() + ")");
       }
       rejectUnknownKeys(where, node.get(key), component.getType(), path + key + ".");
+    }
+  }
+
+  /**
+   * Two repositories whose previews would get the same server, site or database names would adopt
+   * and then delete each other's resources.
+   */
+  private static void rejectCollidingNames(String source, Collection<PreviewSettings> all) {
+    Map<String, String> sites = new LinkedHashMap<>();
+    Map<String, String> databases = new LinkedHashMap<>();
+    for (PreviewSettings s : all) {
+      String site =
+          s.siteTemplate().replace("{project}", s.project()).replace("{domain}", s.domain());
+      String other = sites.putIfAbsent(site.toLowerCase(Locale.ROOT), s.repository());
+      if (other != null) {
+        throw new ConfigurationException(
+            source
+                + ": "
+                + other
+                + " and "
+                + s.repository()
+                + " would give their previews the same names (same project and domain): set"
+                + " `project` on one of them");
+      }
+      if (s.mode() == PreviewSettings.Mode.SHARED) {
+        String database =
+            s.sharedServerId() + "/" + s.databaseTemplate().replace("{project}", s.project());
+        other = databases.putIfAbsent(database.toLowerCase(Locale.ROOT), s.repository());
+        if (other != null) {
+          throw new ConfigurationException(
+              source
+                  + ": "
+                  + other
+                  + " and "
+                  + s.repository()
+                  + " share server "
+                  + s.sharedServerId()
+                  + " and database names: put {project} in databaseTemplate");
+        }
+      }
     }
   }
 

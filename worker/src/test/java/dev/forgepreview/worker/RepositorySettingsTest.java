@@ -74,4 +74,38 @@ class RepositorySettingsTest {
     assertThatThrownBy(() -> parse("defaults: {domain: d.dev}\n"))
         .hasMessageContaining("lists no repository");
   }
+
+  @Test
+  void repositoriesWhosePreviewsWouldShareNamesAreRefused() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: preview.example.com}
+                    repositories:
+                      org1/web: {}
+                      org2/web: {}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("org1/web and org2/web")
+        .hasMessageContaining("set `project`");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: preview.example.com, mode: shared, sharedServerId: 5}
+                    repositories:
+                      acme/shop: {}
+                      acme/blog: {}
+                    """))
+        .hasMessageContaining("put {project} in databaseTemplate");
+    parse(
+        """
+        defaults: {domain: preview.example.com, mode: shared, sharedServerId: 5,
+                   databaseTemplate: "pr_{number}_{project}"}
+        repositories:
+          acme/shop: {}
+          acme/blog: {}
+        """);
+  }
 }
