@@ -15,6 +15,7 @@ import dev.forgepreview.activities.forge.Forge.Server;
 import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.forge.Forge.Worker;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.activities.secrets.Redactor;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
 import dev.forgepreview.workflows.activities.ForgeActivities;
@@ -694,9 +695,12 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     for (int i = Math.max(0, lines.length - LOG_TAIL_LINES); i < lines.length; i++) {
       tail.append(lines[i]).append('\n');
     }
-    return tail.length() <= LOG_TAIL_CHARS
-        ? tail.toString()
-        : "…" + tail.substring(tail.length() - LOG_TAIL_CHARS);
+    String clipped =
+        tail.length() <= LOG_TAIL_CHARS
+            ? tail.toString()
+            : "…" + tail.substring(tail.length() - LOG_TAIL_CHARS);
+    // The tail travels into history and the PR comment: whatever looks like a credential goes.
+    return Redactor.redact(clipped);
   }
 
   private static DeploymentRef deploymentRef(long serverId, long siteId, Deployment d) {
