@@ -101,7 +101,8 @@ final class Report {
               + " 0, worker with `FORGE_RATE_LIMIT_PER_MINUTE=1000000` and `-Xmx2g` and default"
               + " worker options (sticky cache of 600 workflows). Previews are started with the"
               + " gateway's signal-with-start, at most 200 provisioning at a time; each level"
-              + " has a time budget (1, 3 and 7 minutes in the full run); resource and deployment polls every 1 s.",
+              + " has a time budget (FORGE_PREVIEW_SCALE_BUDGETS, default 2, 8 and 45 minutes); resource and"
+              + " deployment polls every 1 s.",
           "**Limits:** a preview waiting on its TTL costs the worker nothing but a cache slot"
               + " until it is evicted (the sticky cache holds 600), so the worker's heap is"
               + " bounded by the cache, not by the number of previews; the server keeps each"
