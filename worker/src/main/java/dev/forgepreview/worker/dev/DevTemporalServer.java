@@ -18,10 +18,13 @@ public final class DevTemporalServer {
 
   public static void main(String[] args) throws InterruptedException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 7233;
-    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, false);
+    TestServer.PortBoundTestServer server =
+        TestServer.createPortBoundServer(port, true); // real time: no time skipping
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
+            OperatorServiceStubsOptions.newBuilder()
+                .setTarget("127.0.0.1:" + port)
+                .validateAndBuildWithDefaults());
     operator
         .blockingStub()
         .addSearchAttributes(
