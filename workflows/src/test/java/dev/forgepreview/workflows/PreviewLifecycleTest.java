@@ -348,6 +348,8 @@ class PreviewLifecycleTest {
       PreviewEnvironmentWorkflow workflow =
           activities.start(TestSettings.request(42, "feature/x", "sha-1"));
       installing.join();
+      // Between two polls of the install (a poll every 5 s): the moment a destroy usually lands.
+      activities.env.sleep(Duration.ofSeconds(2));
       workflow.destroy(null);
 
       PreviewStatus result = activities.result(ID);
