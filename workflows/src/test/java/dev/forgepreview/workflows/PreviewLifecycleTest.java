@@ -268,22 +268,13 @@ class PreviewLifecycleTest {
   @Test
   void destroyBeforeThePipelineStartsProvisionsNothing() {
     try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
-      CompletableFuture<Void> loading = new CompletableFuture<>();
-      CompletableFuture<Void> release = new CompletableFuture<>();
-      org.mockito.Mockito.doAnswer(
-              i -> {
-                loading.complete(null);
-                release.join();
-                return TestSettings.dedicated();
-              })
-          .when(activities.settings)
-          .settingsFor(any());
+      HeldSettings held = holdSettings(activities);
       PreviewEnvironmentWorkflow workflow =
           activities.start(TestSettings.request(42, "feature/x", "sha-1"));
-      loading.join();
+      held.loading().join();
       workflow.destroy(new DestroySignal("closed at once", "octocat"));
       workflow.extend(new ExtendSignal("P1D"));
-      release.complete(null);
+      held.release().complete(null);
 
       PreviewStatus result = activities.result(ID);
       assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
@@ -295,21 +286,12 @@ class PreviewLifecycleTest {
   @Test
   void anExtendBeforeTheExpiryIsKnownIsNotLost() {
     try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
-      CompletableFuture<Void> loading = new CompletableFuture<>();
-      CompletableFuture<Void> release = new CompletableFuture<>();
-      org.mockito.Mockito.doAnswer(
-              i -> {
-                loading.complete(null);
-                release.join();
-                return TestSettings.dedicated();
-              })
-          .when(activities.settings)
-          .settingsFor(any());
+      HeldSettings held = holdSettings(activities);
       PreviewEnvironmentWorkflow workflow =
           activities.start(TestSettings.request(42, "feature/x", "sha-1"));
-      loading.join();
+      held.loading().join();
       workflow.extend(new ExtendSignal("P1D"));
-      release.complete(null);
+      held.release().complete(null);
       awaitPhase(activities, workflow, Phase.READY);
 
       PreviewStatus status = workflow.status();
@@ -479,6 +461,24 @@ class PreviewLifecycleTest {
     Instant started = Instant.parse(steps.get(0).startedAt());
     return Instant.parse(workflow.status().expiresAt())
         .isAfter(started.plus(Duration.ofDays(7)).plus(Duration.ofHours(23)));
+  }
+
+  /**
+   * The settings activity, held until {@code release} completes; {@code loading}: it was called.
+   */
+  private record HeldSettings(CompletableFuture<Void> loading, CompletableFuture<Void> release) {}
+
+  private static HeldSettings holdSettings(MockedActivities activities) {
+    HeldSettings held = new HeldSettings(new CompletableFuture<>(), new CompletableFuture<>());
+    org.mockito.Mockito.doAnswer(
+            i -> {
+              held.loading().complete(null);
+              held.release().join();
+              return TestSettings.dedicated();
+            })
+        .when(activities.settings)
+        .settingsFor(any());
+    return held;
   }
 
   static RawValue cliJson(String json) {
