@@ -6,6 +6,7 @@ import dev.forgepreview.activities.ssh.DatabaseCloneActivitiesImpl;
 import dev.forgepreview.activities.ssh.DbCredentials;
 import dev.forgepreview.activities.ssh.MasterCredentials;
 import dev.forgepreview.activities.ssh.SshSettings;
+import dev.forgepreview.settings.Env;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import io.temporal.failure.ApplicationFailure;

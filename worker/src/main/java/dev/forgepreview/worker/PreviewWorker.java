@@ -44,9 +44,9 @@ public final class PreviewWorker implements AutoCloseable {
     this.config = config;
     this.service =
         WorkflowServiceStubs.newServiceStubs(
-            TemporalTls.apply(
-                    WorkflowServiceStubsOptions.newBuilder().setTarget(config.temporalAddress()),
-                    config)
+            config
+                .temporalTls()
+                .apply(WorkflowServiceStubsOptions.newBuilder().setTarget(config.temporalAddress()))
                 .build());
     this.client =
         WorkflowClient.newInstance(
@@ -77,7 +77,8 @@ public final class PreviewWorker implements AutoCloseable {
         new ForgeActivitiesImpl(
             new ForgeClient(ForgeClientConfig.of(config.forgeApiUrl(), config.forgeApiToken())),
             secrets,
-            name -> previewVisible(name) ? config.env().asMap().get(name) : null));
+            name -> previewVisible(name) ? config.env().asMap().get(name) : null,
+            repository -> config.repositories().get().environment(repository).orElse(null)));
 
     this.cleanup =
         new CleanupSchedule(
@@ -99,6 +100,7 @@ public final class PreviewWorker implements AutoCloseable {
         config.temporalNamespace(),
         config.forgeApiUrl());
     worker.cleanup.install();
+    config.repositories().watch(config.repositoriesReloadInterval());
     return worker;
   }
 
@@ -152,6 +154,7 @@ public final class PreviewWorker implements AutoCloseable {
   public void close() {
     log.info("shutting down: finishing running activities (up to 30 s)");
     cleanup.close();
+    config.repositories().close();
     factory.shutdown();
     factory.awaitTermination(30, TimeUnit.SECONDS);
     service.shutdown();

@@ -1,23 +1,31 @@
 package dev.forgepreview.worker;
 
+import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewSettings;
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** Answers from the repositories file loaded at start. */
+/**
+ * Answers from the repositories file as it is now ({@code RepositoriesFile} reloads it when it is
+ * edited), so a new preview or a redeploy gets the current settings. The answers carry the keys of
+ * {@code environment:} but not its values: those are read by the activity that writes the file.
+ */
 public final class SettingsActivitiesImpl implements SettingsActivities {
-  private final RepositorySettings repositories;
+  private final Supplier<RepositorySettings> repositories;
 
-  public SettingsActivitiesImpl(RepositorySettings repositories) {
+  public SettingsActivitiesImpl(Supplier<RepositorySettings> repositories) {
     this.repositories = repositories;
   }
 
   @Override
   public PreviewSettings settingsFor(SettingsRequest request) {
     return repositories
+        .get()
         .find(request.owner(), request.repo())
+        .map(RepositorySettings::withoutEnvironmentValues)
         .orElseThrow(
             () ->
                 ApplicationFailure.newNonRetryableFailure(
@@ -30,6 +38,8 @@ public final class SettingsActivitiesImpl implements SettingsActivities {
 
   @Override
   public List<PreviewSettings> allRepositorySettings() {
-    return List.copyOf(repositories.all());
+    return repositories.get().all().stream()
+        .map(RepositorySettings::withoutEnvironmentValues)
+        .toList();
   }
 }

@@ -1,9 +1,11 @@
 package dev.forgepreview.worker;
 
-import dev.forgepreview.worker.RepositorySettings.ConfigurationException;
+import dev.forgepreview.settings.ConfigurationException;
+import dev.forgepreview.settings.Env;
+import dev.forgepreview.settings.RepositoriesFile;
+import dev.forgepreview.settings.TemporalTls;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The worker's configuration, read once at start from environment variables (secrets also from
@@ -13,15 +15,13 @@ public record WorkerConfig(
     Env env,
     String temporalAddress,
     String temporalNamespace,
-    boolean temporalTls,
-    Optional<String> temporalTlsCaFile,
-    Optional<String> temporalTlsCertFile,
-    Optional<String> temporalTlsKeyFile,
+    TemporalTls temporalTls,
     String forgeApiUrl,
     String forgeApiToken,
     int forgeRequestsPerMinute,
     String previewSecretKey,
-    RepositorySettings repositories,
+    RepositoriesFile repositories,
+    Duration repositoriesReloadInterval,
     Duration cleanupInterval,
     boolean cleanupDryRun,
     Duration cleanupOrphanGrace,
@@ -48,10 +48,7 @@ public record WorkerConfig(
         env,
         env.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
         env.get("TEMPORAL_NAMESPACE", "default"),
-        env.flag("TEMPORAL_TLS", env.get("TEMPORAL_TLS_CERT_FILE").isPresent()),
-        env.get("TEMPORAL_TLS_CA_FILE"),
-        env.get("TEMPORAL_TLS_CERT_FILE"),
-        env.get("TEMPORAL_TLS_KEY_FILE"),
+        TemporalTls.fromEnvironment(env),
         env.get("FORGE_API_URL", DEFAULT_FORGE_API_URL),
         env.secret("FORGE_API_TOKEN")
             .orElseThrow(
@@ -60,7 +57,8 @@ public record WorkerConfig(
                         "FORGE_API_TOKEN (or FORGE_API_TOKEN_FILE) is not set")),
         rate,
         secretKey,
-        RepositorySettings.load(Path.of(env.required("FORGE_PREVIEW_REPOSITORIES_FILE"))),
+        RepositoriesFile.open(Path.of(env.required(RepositoriesFile.FILE_VARIABLE))),
+        env.duration(RepositoriesFile.RELOAD_VARIABLE, RepositoriesFile.DEFAULT_RELOAD_INTERVAL),
         env.duration("CLEANUP_INTERVAL", Duration.ofHours(1)),
         env.flag("CLEANUP_DRY_RUN", false),
         env.duration("CLEANUP_ORPHAN_GRACE", Duration.ofHours(2)),
@@ -74,7 +72,7 @@ public record WorkerConfig(
         + ", namespace="
         + temporalNamespace
         + ", tls="
-        + temporalTls
+        + temporalTls.enabled()
         + ", forge="
         + forgeApiUrl
         + ", forgeToken=***, secretKey=***, cleanupEvery="

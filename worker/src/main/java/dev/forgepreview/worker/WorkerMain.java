@@ -2,7 +2,8 @@ package dev.forgepreview.worker;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
-import dev.forgepreview.worker.RepositorySettings.ConfigurationException;
+import dev.forgepreview.settings.ConfigurationException;
+import dev.forgepreview.settings.Env;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -3,7 +3,8 @@ package dev.forgepreview.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.forgepreview.worker.RepositorySettings.ConfigurationException;
+import dev.forgepreview.settings.ConfigurationException;
+import dev.forgepreview.settings.Env;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

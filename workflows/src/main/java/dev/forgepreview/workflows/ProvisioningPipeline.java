@@ -162,7 +162,8 @@ final class ProvisioningPipeline {
                       serverId,
                       siteId,
                       state.previewId,
-                      environment(database, user)));
+                      environment(database, user),
+                      state.settings.repository()));
           return null;
         });
 

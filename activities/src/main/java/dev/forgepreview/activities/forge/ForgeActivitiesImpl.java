@@ -56,16 +56,31 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   private final ForgeClient client;
   private final PreviewSecrets secrets;
   private final Function<String, String> environment;
+  private final Function<String, Map<String, String>> configuredEnvironment;
+
+  /** Without configured environments: the variables of a write request are written as they come. */
+  public ForgeActivitiesImpl(
+      ForgeClient client, PreviewSecrets secrets, Function<String, String> environment) {
+    this(client, secrets, environment, repository -> Map.of());
+  }
 
   /**
    * @param environment resolves {@code ${env:NAME}} in environment values; {@code System::getenv}
    *     in the worker. Returns null for an unset variable.
+   * @param configuredEnvironment the {@code environment:} block of {@code owner/repo} in the
+   *     worker's current repositories file, values unresolved; null when the repository is not
+   *     configured
    */
   public ForgeActivitiesImpl(
-      ForgeClient client, PreviewSecrets secrets, Function<String, String> environment) {
+      ForgeClient client,
+      PreviewSecrets secrets,
+      Function<String, String> environment,
+      Function<String, Map<String, String>> configuredEnvironment) {
     this.client = Objects.requireNonNull(client, "client");
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.environment = Objects.requireNonNull(environment, "environment");
+    this.configuredEnvironment =
+        Objects.requireNonNull(configuredEnvironment, "configuredEnvironment");
   }
 
   // ---- servers
@@ -313,6 +328,16 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     Map<String, String> variables = new LinkedHashMap<>();
     if (request.variables() != null) {
       variables.putAll(request.variables());
+    }
+    if (request.repository() != null) {
+      Map<String, String> configured = configuredEnvironment.apply(request.repository());
+      if (configured == null) {
+        throw ForgeFailures.of(
+            FailureType.INVALID_INPUT,
+            request.repository() + " is no longer in the repositories file of this worker");
+      }
+      // The configured values are looked up here so that they never travel through history.
+      variables.putAll(configured);
     }
     if (variables.containsKey(DB_PASSWORD)) {
       log.warn("[{}] ignoring the configured {}: it is derived", request.requestId(), DB_PASSWORD);

@@ -136,15 +136,21 @@ public interface ForgeActivities {
       boolean composer) {}
 
   /**
-   * {@code variables} holds no secret. {@code DB_PASSWORD} is derived from {@code previewId};
-   * values of the form {@code ${env:NAME}} are read from the worker's environment.
+   * {@code variables} holds no configured value and no secret: the names the workflow derives
+   * ({@code APP_URL}, {@code DB_DATABASE}, ...) and the keys of the repository's {@code
+   * environment:} block with empty values. The activity looks the repository's {@code environment:}
+   * values up in the worker's current settings itself (resolving {@code ${env:NAME}}), so
+   * configured values never reach workflow history. {@code DB_PASSWORD} is derived from {@code
+   * previewId}. {@code repository} ({@code owner/repo}) is null in requests recorded before it was
+   * added: their {@code variables} are written as they are.
    */
   record WriteEnvironmentRequest(
       String requestId,
       long serverId,
       long siteId,
       String previewId,
-      Map<String, String> variables) {}
+      Map<String, String> variables,
+      String repository) {}
 
   record CreateQueueWorkerRequest(
       String requestId,

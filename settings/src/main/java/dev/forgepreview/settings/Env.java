@@ -1,9 +1,5 @@
-package dev.forgepreview.worker;
+package dev.forgepreview.settings;
 
-import dev.forgepreview.worker.RepositorySettings.ConfigurationException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -12,14 +8,19 @@ import java.util.Optional;
 
 /**
  * Environment variables, 12-factor style. A secret {@code NAME} may instead be given as a file in
- * {@code NAME_FILE} (Docker and Kubernetes secrets); the file wins. Error messages name the
- * variable, never its value.
+ * {@code NAME_FILE} (read by {@link SecretFiles}); the file wins. Error messages name the variable,
+ * never its value.
  */
 public final class Env {
   private final Map<String, String> variables;
 
   public Env(Map<String, String> variables) {
     this.variables = Map.copyOf(variables);
+  }
+
+  /** The process's environment. */
+  public static Env system() {
+    return new Env(System.getenv());
   }
 
   public Map<String, String> asMap() {
@@ -39,17 +40,11 @@ public final class Env {
     return get(name).orElseThrow(() -> new ConfigurationException(name + " is not set"));
   }
 
-  /** {@code NAME_FILE}'s content (one trailing newline removed), else {@code NAME}. */
+  /** {@code NAME_FILE}'s content by {@link SecretFiles}'s rule, else {@code NAME}. */
   public Optional<String> secret(String name) {
     Optional<String> file = get(name + "_FILE");
     if (file.isPresent()) {
-      try {
-        String content = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8);
-        return Optional.of(content.replaceFirst("\\r?\\n$", ""));
-      } catch (IOException e) {
-        throw new ConfigurationException(
-            name + "_FILE cannot be read: " + e.getClass().getSimpleName());
-      }
+      return Optional.of(SecretFiles.read(Path.of(file.get()), name + "_FILE"));
     }
     return Optional.ofNullable(variables.get(name)).filter(v -> !v.isBlank());
   }

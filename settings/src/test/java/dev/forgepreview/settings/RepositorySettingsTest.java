@@ -1,0 +1,218 @@
+package dev.forgepreview.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.forgepreview.workflows.PreviewSettings;
+import dev.forgepreview.workflows.PreviewSettings.Mode;
+import dev.forgepreview.workflows.PreviewSettings.Trigger;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RepositorySettingsTest {
+
+  private static RepositorySettings parse(String yaml) {
+    return RepositorySettings.parse(
+        new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "repositories.yaml");
+  }
+
+  @Test
+  void builtInDefaultsThenFileDefaultsThenRepositoryWin() {
+    RepositorySettings settings =
+        parse(
+            """
+            defaults:
+              domain: preview.example.com
+              ttl: P3D
+              timeouts: {serverReady: PT90M}
+            repositories:
+              Acme/Shop:
+                trigger: comment
+                mode: shared
+                sharedServerId: 12
+                environment: {MAIL_MAILER: log}
+                timeouts: {deployment: PT20M}
+            """);
+
+    PreviewSettings shop = settings.find("acme", "shop").orElseThrow();
+    assertThat(shop.repository()).isEqualTo("Acme/Shop");
+    assertThat(shop.project()).isEqualTo("Shop");
+    assertThat(shop.trigger()).isEqualTo(Trigger.COMMENT);
+    assertThat(shop.mode()).isEqualTo(Mode.SHARED);
+    assertThat(shop.sharedServerId()).isEqualTo(12L);
+    assertThat(shop.domain()).isEqualTo("preview.example.com");
+    assertThat(shop.ttl()).isEqualTo("P3D");
+    assertThat(shop.timeouts().serverReady()).isEqualTo("PT90M");
+    assertThat(shop.timeouts().deployment()).isEqualTo("PT20M");
+    assertThat(shop.timeouts().deploymentPollInterval()).isEqualTo("PT10S");
+    assertThat(shop.siteTemplate()).isEqualTo("pr-{number}-{project}.{domain}");
+    assertThat(shop.environment()).containsEntry("MAIL_MAILER", "log");
+    assertThat(shop.queueWorker().connection()).isEqualTo("redis");
+    assertThat(settings.find("acme", "other")).isEmpty();
+  }
+
+  @Test
+  void mistakesNameTheFileTheLineAndTheKey() {
+    assertThatThrownBy(() -> parse("repositories:\n  acme/shop: {mode: dedicated}\n"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("repositories.yaml:2: acme/shop.domain is required");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults:
+                      domain: d.dev
+                    repositories:
+                      acme/shop:
+                        mode: shared
+                    """))
+        .hasMessage("repositories.yaml:4: acme/shop.sharedServerId is required in mode SHARED");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults:
+                      ttl: 7 days
+                    repositories:
+                      acme/shop:
+                        domain: d.dev
+                    """))
+        .hasMessage(
+            "repositories.yaml:2: acme/shop.ttl '7 days' is not an ISO-8601 duration like PT10M"
+                + " or P7D");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    repositories:
+                      acme/shop:
+                        domain: d.dev
+                        timeouts:
+                          deployment: PT0S
+                    """))
+        .hasMessage("repositories.yaml:5: acme/shop.timeouts.deployment must be positive");
+    assertThatThrownBy(
+            () -> parse("repositories:\n  acme/shop: {domain: d.dev, environment: {bad-key: x}}\n"))
+        .hasMessageContaining("acme/shop.environment.bad-key is not [A-Z_][A-Z0-9_]*");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    repositories:
+                      acme/shop:
+                        domain: d.dev
+                        maxConcurrentPreviews: many
+                    """))
+        .hasMessageStartingWith("repositories.yaml:4: acme/shop.maxConcurrentPreviews: ");
+    assertThatThrownBy(() -> parse("repositories:\n  'not a repo': {domain: d.dev}\n"))
+        .hasMessage("repositories.yaml:2: 'not a repo' is not owner/repo");
+    assertThatThrownBy(() -> parse("defaults: {domain: d.dev}\n"))
+        .hasMessageContaining("lists no repository");
+  }
+
+  @Test
+  void unknownKeysAreRefusedWhereverTheyAre() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    repositories:
+                      acme/shop:
+                        domain: d.dev
+                        colour: red
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("repositories.yaml:4: unknown key 'repositories.acme/shop.colour'");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults:
+                      timeouts:
+                        deploy: PT5M
+                    repositories:
+                      acme/shop: {domain: d.dev}
+                    """))
+        .hasMessageStartingWith("repositories.yaml:3: unknown key 'defaults.timeouts.deploy'");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    repos:
+                      acme/shop: {domain: d.dev}
+                    """))
+        .hasMessageStartingWith("repositories.yaml:1: unknown key 'repos'");
+    // The gateway's old parser accepted kebab-case and ignored what it did not know.
+    assertThatThrownBy(
+            () -> parse("repositories:\n  acme/shop: {domain: d.dev, shared-server-id: 1}\n"))
+        .hasMessageContaining("unknown key 'repositories.acme/shop.shared-server-id'");
+  }
+
+  @Test
+  void aRepositoryListedTwiceIsRefused() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop: {}
+                      ACME/shop: {project: other}
+                    """))
+        .hasMessage(
+            "repositories.yaml:4: 'ACME/shop' is listed twice (names are case-insensitive)");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop: {}
+                      acme/shop: {}
+                    """))
+        .hasMessageContaining("repositories.yaml:4")
+        .hasMessageContaining("Duplicate field 'acme/shop'");
+  }
+
+  @Test
+  void yamlSyntaxErrorsNameTheLine() {
+    assertThatThrownBy(() -> parse("repositories:\n  acme/shop: {domain: d.dev\n  x: [\n"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("repositories.yaml:");
+  }
+
+  @Test
+  void repositoriesWhosePreviewsWouldShareNamesAreRefused() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: preview.example.com}
+                    repositories:
+                      org1/web: {}
+                      org2/web: {}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("org1/web and org2/web")
+        .hasMessageContaining("set `project`");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: preview.example.com, mode: shared, sharedServerId: 5}
+                    repositories:
+                      acme/shop: {}
+                      acme/blog: {}
+                    """))
+        .hasMessageContaining("put {project} in databaseTemplate");
+    parse(
+        """
+        defaults: {domain: preview.example.com, mode: shared, sharedServerId: 5,
+                   databaseTemplate: "pr_{number}_{project}"}
+        repositories:
+          acme/shop: {}
+          acme/blog: {}
+        """);
+  }
+}
