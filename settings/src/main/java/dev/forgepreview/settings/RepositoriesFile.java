@@ -67,6 +67,11 @@ public final class RepositoriesFile implements Supplier<RepositorySettings>, Aut
         file, new Loaded(RepositorySettings.parse(content, file.toString()), hash(content)));
   }
 
+  /** No file: no repository is configured, and nothing is watched. */
+  public static RepositoriesFile none() {
+    return new RepositoriesFile(null, new Loaded(RepositorySettings.empty(), new byte[0]));
+  }
+
   @Override
   public RepositorySettings get() {
     return current.settings();
@@ -78,6 +83,9 @@ public final class RepositoriesFile implements Supplier<RepositorySettings>, Aut
 
   /** Reads the file again and applies it if it changed and is valid; never throws. */
   public synchronized Outcome reload() {
+    if (file == null) {
+      return Outcome.UNCHANGED;
+    }
     byte[] content;
     try {
       content = read(file);
@@ -119,7 +127,7 @@ public final class RepositoriesFile implements Supplier<RepositorySettings>, Aut
 
   /** Checks the file every {@code interval} on a daemon thread; zero or negative: never. */
   public synchronized RepositoriesFile watch(Duration interval) {
-    if (interval.isZero() || interval.isNegative() || watcher != null) {
+    if (file == null || interval.isZero() || interval.isNegative() || watcher != null) {
       return this;
     }
     watcher =

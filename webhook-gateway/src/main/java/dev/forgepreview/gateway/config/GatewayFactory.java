@@ -1,13 +1,15 @@
 package dev.forgepreview.gateway.config;
 
 import dev.forgepreview.gateway.webhook.SignatureVerifier;
+import dev.forgepreview.settings.Env;
+import dev.forgepreview.settings.RepositoriesFile;
+import dev.forgepreview.settings.SecretFiles;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.inject.Singleton;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,19 +24,26 @@ class GatewayFactory {
     return new SignatureVerifier(secret(config));
   }
 
+  /** The variables both processes read the same way (Temporal TLS, secrets from files). */
+  @Singleton
+  Env environmentVariables() {
+    return Env.system();
+  }
+
   @Singleton
   @Context
-  RepositoryAllowList repositoryAllowList(RepositoriesConfiguration config) {
+  @Bean(preDestroy = "close")
+  RepositoriesFile repositoriesFile(RepositoriesConfiguration config) {
     if (config.file() == null || config.file().isBlank()) {
       LOG.warn(
-          "No repositories file configured ({}.file / FORGE_PREVIEW_REPOSITORIES_FILE):"
-              + " every repository is refused",
-          RepositoriesConfiguration.PREFIX);
-      return RepositoryAllowList.empty();
+          "No repositories file configured ({}.file / {}): every repository is refused",
+          RepositoriesConfiguration.PREFIX,
+          RepositoriesFile.FILE_VARIABLE);
+      return RepositoriesFile.none();
     }
-    RepositoryAllowList allowList = RepositoryAllowList.load(Path.of(config.file()));
-    LOG.info("{} repositories allowed (from {})", allowList.size(), config.file());
-    return allowList;
+    RepositoriesFile file = RepositoriesFile.open(Path.of(config.file()));
+    LOG.info("{} repositories allowed (from {})", file.get().size(), config.file());
+    return file.watch(config.reloadIntervalOrDefault());
   }
 
   private static byte[] secret(WebhookConfiguration config) {
@@ -51,17 +60,7 @@ class GatewayFactory {
       throw new ConfigurationException(
           "a webhook secret is required: GITHUB_WEBHOOK_SECRET or GITHUB_WEBHOOK_SECRET_FILE");
     }
-    try {
-      // Files written by `echo` or a Kubernetes secret often end with a newline that GitHub never
-      // saw.
-      String content = Files.readString(Path.of(config.secretFile()), StandardCharsets.UTF_8);
-      String secret = content.replaceFirst("[\\r\\n]+$", "");
-      if (secret.isEmpty()) {
-        throw new ConfigurationException("the webhook secret file is empty");
-      }
-      return secret.getBytes(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigurationException("cannot read the webhook secret file", e);
-    }
+    return SecretFiles.read(Path.of(config.secretFile()), "GITHUB_WEBHOOK_SECRET_FILE")
+        .getBytes(StandardCharsets.UTF_8);
   }
 }

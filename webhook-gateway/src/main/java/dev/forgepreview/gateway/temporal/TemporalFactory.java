@@ -1,6 +1,8 @@
 package dev.forgepreview.gateway.temporal;
 
 import dev.forgepreview.gateway.config.TemporalConfiguration;
+import dev.forgepreview.settings.Env;
+import dev.forgepreview.settings.TemporalTls;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.temporal.client.WorkflowClient;
@@ -11,25 +13,29 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import jakarta.inject.Singleton;
 
 /**
- * The connection to Temporal. The stubs connect lazily, so the gateway starts (and reports DOWN on
- * {@code /health}) while Temporal is away. Tests replace {@link WorkflowClient}.
+ * The connection to Temporal, with the same TLS / mTLS options as the worker ({@link TemporalTls}
+ * from {@code TEMPORAL_TLS_*}). The stubs connect lazily, so the gateway starts (and reports DOWN
+ * on {@code /health}) while Temporal is away. Tests replace {@link WorkflowClient}.
  */
 @Factory
 public class TemporalFactory {
 
   @Singleton
   @Bean(preDestroy = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(TemporalConfiguration config) {
-    return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder()
-            .setTarget(config.address())
-            .setRpcTimeout(config.rpcTimeout())
-            // The client asks for the server's capabilities before its first call.
-            .setSystemInfoTimeout(config.rpcTimeout())
-            // Retrying longer than GitHub waits for an answer only turns a 503 into a timeout.
-            .setRpcRetryOptions(
-                RpcRetryOptions.newBuilder().setExpiration(config.rpcTimeout()).build())
-            .build());
+  WorkflowServiceStubs workflowServiceStubs(TemporalConfiguration config, Env env) {
+    return WorkflowServiceStubs.newServiceStubs(options(config, TemporalTls.fromEnvironment(env)));
+  }
+
+  /** The worker's TLS / mTLS options (the same {@code TEMPORAL_TLS_*} variables), then ours. */
+  static WorkflowServiceStubsOptions options(TemporalConfiguration config, TemporalTls tls) {
+    return tls.apply(WorkflowServiceStubsOptions.newBuilder())
+        .setTarget(config.address())
+        .setRpcTimeout(config.rpcTimeout())
+        // The client asks for the server's capabilities before its first call.
+        .setSystemInfoTimeout(config.rpcTimeout())
+        // Retrying longer than GitHub waits for an answer only turns a 503 into a timeout.
+        .setRpcRetryOptions(RpcRetryOptions.newBuilder().setExpiration(config.rpcTimeout()).build())
+        .build();
   }
 
   @Singleton

@@ -2,12 +2,13 @@ package dev.forgepreview.gateway.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forgepreview.gateway.config.RepositoryAllowList;
 import dev.forgepreview.gateway.webhook.GitHubEvent.Repository;
 import dev.forgepreview.gateway.webhook.WebhookResponse.Action;
+import dev.forgepreview.settings.RepositoriesFile;
 import dev.forgepreview.workflows.DestroySignal;
 import dev.forgepreview.workflows.PreviewIds;
 import dev.forgepreview.workflows.PreviewRequest;
+import dev.forgepreview.workflows.PreviewSettings;
 import dev.forgepreview.workflows.PreviewSettings.Trigger;
 import dev.forgepreview.workflows.UpdateSignal;
 import io.micronaut.core.annotation.Nullable;
@@ -35,11 +36,14 @@ public class WebhookRouter {
   private static final Set<String> TRUSTED_ASSOCIATIONS = Set.of("OWNER", "MEMBER", "COLLABORATOR");
 
   private final ObjectMapper json;
-  private final RepositoryAllowList repositories;
+  private final RepositoriesFile repositories;
   private final PreviewStarter previews;
 
-  public WebhookRouter(
-      ObjectMapper json, RepositoryAllowList repositories, PreviewStarter previews) {
+  /**
+   * @param repositories the repositories file as it is now: each delivery reads the settings once,
+   *     so an edit applies from the next delivery on
+   */
+  public WebhookRouter(ObjectMapper json, RepositoriesFile repositories, PreviewStarter previews) {
     this.json = json;
     this.repositories = repositories;
     this.previews = previews;
@@ -66,15 +70,24 @@ public class WebhookRouter {
     RepositoryName name = RepositoryName.of(repository);
     String owner = name.owner();
     String repo = name.repo();
-    Trigger trigger =
+    PreviewSettings settings =
         repositories
-            .trigger(owner, repo)
+            .get()
+            .find(owner, repo)
             .orElseThrow(
                 () ->
                     new WebhookRejectedException(
                         HttpStatus.FORBIDDEN,
                         "repository " + owner + "/" + repo + " is not allowed"));
-    Delivery delivery = new Delivery(event, deliveryId, owner, repo, trigger, payload);
+    Delivery delivery =
+        new Delivery(
+            event,
+            deliveryId,
+            owner,
+            repo,
+            settings.trigger(),
+            settings.maxConcurrentPreviews(),
+            payload);
     WebhookResponse response =
         switch (event) {
           case "pull_request" -> pullRequest(delivery);
@@ -100,6 +113,7 @@ public class WebhookRouter {
       String owner,
       String repo,
       Trigger trigger,
+      int maxConcurrentPreviews,
       GitHubEvent payload) {
 
     String workflowId(int number) {
@@ -219,7 +233,7 @@ public class WebhookRouter {
 
   private WebhookResponse start(Delivery delivery, int number, UpdateSignal update, String why) {
     String workflowId = delivery.workflowId(number);
-    int limit = repositories.maxConcurrentPreviews(delivery.owner(), delivery.repo());
+    int limit = delivery.maxConcurrentPreviews();
     if (limit > 0 && !previews.isRunning(workflowId)) {
       OptionalLong running =
           previews.runningPreviews(PreviewIds.repositoryKey(delivery.owner(), delivery.repo()));
