@@ -10,6 +10,7 @@ import dev.forgepreview.activities.forge.ForgeActivitiesImpl;
 import dev.forgepreview.activities.forge.ForgeClient;
 import dev.forgepreview.activities.forge.ForgeClientConfig;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.Inventory;
 import dev.forgepreview.workflows.DestroySignal;
@@ -30,10 +31,8 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import java.io.ByteArrayInputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +57,11 @@ class PreviewAgainstSimulatorTest {
           domain: preview.acme.dev
           server: {credentialId: 1}
           certificate: true
+          environment:
+            MAIL_PASSWORD: planted-plain-value-7d1f
+            SHOP_API_KEY: "${env:SHOP_API_KEY}"
       """;
+  private static final RepositorySettings SETTINGS = RepositorySettings.parse(REPOSITORIES, "test");
 
   private TestWorkflowEnvironment env;
   private ForgeSimulator forge;
@@ -84,7 +87,8 @@ class PreviewAgainstSimulatorTest {
         new ForgeActivitiesImpl(
             new ForgeClient(ForgeClientConfig.of(forge.baseUrl(), forge.token())),
             PreviewSecrets.fromString(SECRET_KEY),
-            name -> null);
+            name -> name.equals("SHOP_API_KEY") ? "api-key-from-the-workers-environment" : null,
+            repository -> SETTINGS.environment(repository).orElse(null));
     when(health.checkConnectivity(any())).thenReturn(200);
   }
 
@@ -98,12 +102,7 @@ class PreviewAgainstSimulatorTest {
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        github,
-        health,
-        clone,
-        new SettingsActivitiesImpl(
-            RepositorySettings.parse(
-                new ByteArrayInputStream(REPOSITORIES.getBytes(StandardCharsets.UTF_8)), "test")));
+        github, health, clone, new SettingsActivitiesImpl(() -> SETTINGS));
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(activities);
     env.start();
     PreviewEnvironmentWorkflow workflow =
@@ -149,6 +148,29 @@ class PreviewAgainstSimulatorTest {
         .doesNotContain(password)
         .doesNotContain(forge.token())
         .doesNotContain(SECRET_KEY);
+  }
+
+  @Test
+  void configuredEnvironmentValuesReachTheSiteButNeverTheHistory() {
+    PreviewEnvironmentWorkflow workflow = startPreview(forgeActivities);
+    awaitPhase(workflow, Phase.READY);
+    assertThat(workflow.status().warnings()).isEmpty();
+    Inventory inventory = forge.inventory();
+    String written =
+        new ForgeClient(ForgeClientConfig.of(forge.baseUrl(), forge.token()))
+            .getEnvironmentFile(inventory.servers().get(0).id(), inventory.sites().get(0).id());
+    assertThat(written)
+        .contains("MAIL_PASSWORD=planted-plain-value-7d1f")
+        .contains("SHOP_API_KEY=api-key-from-the-workers-environment");
+
+    workflow.destroy(new DestroySignal("closed", "octocat"));
+    assertThat(result().phase()).isEqualTo(Phase.DESTROYED);
+    // Every event of the run, every payload decoded: inputs, results, carried state, queries.
+    String history = HistoryText.of(env, ID);
+    assertThat(history)
+        .contains("MAIL_PASSWORD")
+        .doesNotContain("planted-plain-value-7d1f")
+        .doesNotContain("api-key-from-the-workers-environment");
   }
 
   @Test

@@ -256,7 +256,7 @@ class ForgeActivitiesTest {
 
     activities.writeEnvironment(
         new WriteEnvironmentRequest(
-            "r", serverId, site.siteId(), "preview:acme:shop:42", variables));
+            "r", serverId, site.siteId(), "preview:acme:shop:42", variables, null));
 
     String file = ForgeFixtures.client(simulator).getEnvironmentFile(serverId, site.siteId());
     String password = ForgeFixtures.SECRETS.databasePassword("preview:acme:shop:42");
@@ -272,6 +272,40 @@ class ForgeActivitiesTest {
   }
 
   @Test
+  void configuredValuesAreLookedUpByRepositoryInsteadOfTravellingInTheRequest() {
+    SiteRef site = siteWithRepository();
+    Map<String, String> variables = new LinkedHashMap<>();
+    variables.put("APP_ENV", "testing");
+    variables.put("MAIL_PASSWORD", "");
+    variables.put("SHOP_API_KEY", "");
+
+    activities.writeEnvironment(
+        new WriteEnvironmentRequest(
+            "r", serverId, site.siteId(), "preview:acme:shop:42", variables, "Acme/Shop"));
+
+    assertThat(ForgeFixtures.client(simulator).getEnvironmentFile(serverId, site.siteId()))
+        .contains("APP_ENV=testing\n")
+        .contains("MAIL_PASSWORD=" + ForgeFixtures.CONFIGURED_MAIL_PASSWORD + "\n")
+        .contains("SHOP_API_KEY=from-the-worker\n");
+  }
+
+  @Test
+  void aRepositoryNoLongerConfiguredGetsNoEnvironmentFile() {
+    SiteRef site = siteWithRepository();
+
+    ApplicationFailure failure =
+        failureOf(
+            () ->
+                activities.writeEnvironment(
+                    new WriteEnvironmentRequest(
+                        "r", serverId, site.siteId(), "p", Map.of("APP_ENV", "t"), "acme/gone")));
+
+    assertThat(failure.getType()).isEqualTo(FailureType.INVALID_INPUT.name());
+    assertThat(failure.getOriginalMessage()).contains("acme/gone");
+    assertThat(calls(simulator, "PUT", "servers/{id}/sites/{id}/env")).isZero();
+  }
+
+  @Test
   void waitsForTheRepositoryBeforeWritingTheEnvironment() {
     SiteRef site = readySite();
 
@@ -280,7 +314,7 @@ class ForgeActivitiesTest {
             () ->
                 activities.writeEnvironment(
                     new WriteEnvironmentRequest(
-                        "r", serverId, site.siteId(), "p", Map.of("APP_ENV", "testing"))));
+                        "r", serverId, site.siteId(), "p", Map.of("APP_ENV", "testing"), null)));
 
     assertThat(failure.getType()).isEqualTo("NOT_READY");
     assertThat(calls(simulator, "PUT", "servers/{id}/sites/{id}/env")).isZero();
@@ -295,7 +329,7 @@ class ForgeActivitiesTest {
             () ->
                 activities.writeEnvironment(
                     new WriteEnvironmentRequest(
-                        "r", serverId, site.siteId(), "p", Map.of("BAD-KEY", "x"))));
+                        "r", serverId, site.siteId(), "p", Map.of("BAD-KEY", "x"), null)));
 
     assertThat(failure.getType()).isEqualTo(FailureType.INVALID_INPUT.name());
     assertThat(failure.isNonRetryable()).isTrue();
@@ -311,7 +345,7 @@ class ForgeActivitiesTest {
             () ->
                 activities.writeEnvironment(
                     new WriteEnvironmentRequest(
-                        "r", serverId, site.siteId(), "p", Map.of("KEY", "${env:NOT_SET}"))));
+                        "r", serverId, site.siteId(), "p", Map.of("KEY", "${env:NOT_SET}"), null)));
 
     assertThat(failure.getType()).isEqualTo(FailureType.INVALID_INPUT.name());
     assertThat(failure.getOriginalMessage()).contains("NOT_SET");

@@ -34,8 +34,25 @@ final class ForgeFixtures {
         simulator.clock());
   }
 
+  static final String CONFIGURED_MAIL_PASSWORD = "configured-in-the-repositories-file";
+
+  /**
+   * The activities with {@code env} as the worker's environment and one configured repository,
+   * {@code acme/shop}, whose {@code environment:} block is looked up by the activity.
+   */
   static ForgeActivitiesImpl activities(ForgeSimulator simulator, Map<String, String> env) {
-    return new ForgeActivitiesImpl(client(simulator), SECRETS, env::get);
+    return new ForgeActivitiesImpl(
+        client(simulator),
+        SECRETS,
+        env::get,
+        repository ->
+            repository.equalsIgnoreCase("acme/shop")
+                ? Map.of(
+                    "MAIL_PASSWORD",
+                    CONFIGURED_MAIL_PASSWORD,
+                    "SHOP_API_KEY",
+                    "${env:SHOP_API_KEY}")
+                : null);
   }
 
   /** One attempt per call: the test plays the retry policy. */

@@ -98,13 +98,18 @@ class NoSecretsInLogsTest {
     activities.installRepository(repository);
     activities.writeEnvironment(
         new WriteEnvironmentRequest(
-            "r", serverId, site.siteId(), PREVIEW_ID, Map.of("SHOP_KEY", "${env:SHOP_KEY}")));
+            "r", serverId, site.siteId(), PREVIEW_ID, Map.of("SHOP_KEY", "${env:SHOP_KEY}"), null));
     reported.add(
         failureOf(
                 () ->
                     activities.writeEnvironment(
                         new WriteEnvironmentRequest(
-                            "r", serverId, site.siteId(), PREVIEW_ID, Map.of("BAD KEY", "x"))))
+                            "r",
+                            serverId,
+                            site.siteId(),
+                            PREVIEW_ID,
+                            Map.of("BAD KEY", "x"),
+                            null)))
             .toString());
 
     TestActivityEnvironment wrongToken = TestActivityEnvironment.newInstance();
