@@ -22,12 +22,10 @@ import dev.forgepreview.activities.forge.Forge.NewWorker;
 import dev.forgepreview.activities.forge.Forge.Server;
 import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.forge.Forge.Worker;
+import dev.forgepreview.activities.http.RetryAfter;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -468,31 +466,14 @@ public final class ForgeClient {
     return "";
   }
 
-  /** {@code Retry-After} seconds (or date), else {@code X-RateLimit-Reset} minus now, else 60 s. */
+  /**
+   * {@code Retry-After} seconds (or date), else {@code X-RateLimit-Reset} minus now, else 60 s;
+   * capped by {@link RetryAfter}.
+   */
   private Duration rateLimitDelay(Response response) {
-    Duration delay = DEFAULT_RATE_LIMIT_DELAY;
-    String retryAfter = response.header("Retry-After");
-    String reset = response.header("X-RateLimit-Reset");
-    if (retryAfter != null && !retryAfter.isBlank()) {
-      try {
-        delay = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
-      } catch (NumberFormatException notSeconds) {
-        try {
-          ZonedDateTime at =
-              ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-          delay = Duration.between(clock.instant(), at.toInstant());
-        } catch (DateTimeParseException notADate) {
-          delay = DEFAULT_RATE_LIMIT_DELAY;
-        }
-      }
-    } else if (reset != null && !reset.isBlank()) {
-      try {
-        delay = Duration.ofSeconds(Long.parseLong(reset.trim()) - clock.instant().getEpochSecond());
-      } catch (NumberFormatException notUnixTime) {
-        delay = DEFAULT_RATE_LIMIT_DELAY;
-      }
-    }
-    return delay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : delay;
+    return RetryAfter.parse(response.header("Retry-After"), clock)
+        .or(() -> RetryAfter.untilReset(response.header("X-RateLimit-Reset"), clock))
+        .orElse(DEFAULT_RATE_LIMIT_DELAY);
   }
 
   private JsonNode parseQuietly(String body) {

@@ -16,14 +16,11 @@ import dev.forgepreview.activities.github.GitHubModels.NewComment;
 import dev.forgepreview.activities.github.GitHubModels.NewDeployment;
 import dev.forgepreview.activities.github.GitHubModels.NewDeploymentStatus;
 import dev.forgepreview.activities.github.GitHubModels.PullRequest;
+import dev.forgepreview.activities.http.RetryAfter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -48,7 +45,6 @@ public final class GitHubClient {
   public static final String USER_AGENT = "forge-preview";
 
   static final Duration DEFAULT_RATE_LIMIT_DELAY = Duration.ofSeconds(60);
-  static final Duration MAX_RATE_LIMIT_DELAY = Duration.ofHours(1);
 
   private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
   private static final int MAX_ERROR_MESSAGE = 200;
@@ -281,10 +277,10 @@ public final class GitHubClient {
   private GitHubHttpException toException(String call, Response response) {
     int status = response.code();
     String message = errorMessage(response);
-    Duration retryAfter = retryAfter(response.header("Retry-After"));
+    Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clock).orElse(null);
     Duration untilReset = null;
     if ("0".equals(response.header("X-RateLimit-Remaining"))) {
-      untilReset = untilReset(response.header("X-RateLimit-Reset"));
+      untilReset = RetryAfter.untilReset(response.header("X-RateLimit-Reset"), clock).orElse(null);
     }
     boolean rateLimited =
         status == 429
@@ -295,9 +291,6 @@ public final class GitHubClient {
     Duration delay = retryAfter != null ? retryAfter : untilReset;
     if (rateLimited && delay == null) {
       delay = DEFAULT_RATE_LIMIT_DELAY;
-    }
-    if (delay != null) {
-      delay = clamp(delay);
     }
     String text = call + " answered " + status + (message.isEmpty() ? "" : ": " + message);
     return new GitHubHttpException(text, status, rateLimited, delay);
@@ -318,42 +311,6 @@ public final class GitHubClient {
     return cleaned.length() <= MAX_ERROR_MESSAGE
         ? cleaned
         : cleaned.substring(0, MAX_ERROR_MESSAGE) + "…";
-  }
-
-  private Duration retryAfter(String header) {
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String value = header.trim();
-    try {
-      return Duration.ofSeconds(Long.parseLong(value));
-    } catch (NumberFormatException e) {
-      try {
-        Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        return Duration.between(clock.instant(), at);
-      } catch (DateTimeParseException notADate) {
-        return null;
-      }
-    }
-  }
-
-  private Duration untilReset(String header) {
-    if (header == null) {
-      return null;
-    }
-    try {
-      Instant reset = Instant.ofEpochSecond(Long.parseLong(header.trim()));
-      return Duration.between(clock.instant(), reset);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static Duration clamp(Duration delay) {
-    if (delay.compareTo(Duration.ofSeconds(1)) < 0) {
-      return Duration.ofSeconds(1);
-    }
-    return delay.compareTo(MAX_RATE_LIMIT_DELAY) > 0 ? MAX_RATE_LIMIT_DELAY : delay;
   }
 
   /**
