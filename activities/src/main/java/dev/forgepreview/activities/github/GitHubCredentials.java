@@ -1,9 +1,7 @@
 package dev.forgepreview.activities.github;
 
+import dev.forgepreview.settings.SecretFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -67,11 +65,8 @@ public interface GitHubCredentials {
   private static String secret(Map<String, String> env, String valueKey, String fileKey) {
     String file = trimmed(env.get(fileKey));
     if (file != null) {
-      try {
-        return trimmed(Files.readString(Path.of(file), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the file named by " + fileKey, e);
-      }
+      // The one *_FILE rule both processes use (one trailing line break removed).
+      return SecretFiles.read(Path.of(file), fileKey);
     }
     return trimmed(env.get(valueKey));
   }
