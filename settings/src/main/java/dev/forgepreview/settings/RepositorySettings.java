@@ -237,6 +237,11 @@ public final class RepositorySettings {
     return flat;
   }
 
+  /** The built-in defaults as YAML read them (a copy). */
+  static JsonNode builtInTree() {
+    return BUILT_IN.deepCopy();
+  }
+
   private static void flatten(String prefix, JsonNode node, Map<String, Object> into) {
     node.fields()
         .forEachRemaining(
