@@ -215,4 +215,17 @@ class RepositorySettingsTest {
           acme/blog: {}
         """);
   }
+
+  @Test
+  void theShippedExampleFilesLoad() {
+    for (String example :
+        new String[] {
+          "../deploy/config/repositories.example.yaml",
+          "../e2e/src/test/resources/repositories.yaml"
+        }) {
+      assertThat(RepositorySettings.load(java.nio.file.Path.of(example)).find("acme", "shop"))
+          .as(example)
+          .isPresent();
+    }
+  }
 }
