@@ -11,6 +11,7 @@ RUN ./mvnw -B -q --version
 COPY pom.xml ./
 # Maven reads every module's pom listed in the reactor, even with -pl.
 COPY workflows/ workflows/
+COPY settings/ settings/
 COPY activities/ activities/
 COPY forge-simulator/ forge-simulator/
 COPY webhook-gateway/ webhook-gateway/
