@@ -228,4 +228,13 @@ class RepositorySettingsTest {
           .isPresent();
     }
   }
+
+  @Test
+  void theWorkflowsFallbackTimeoutsAreTheBuiltInDefaults() {
+    // PreviewActivityOptions falls back to Timeouts.defaults() for settings without timeouts; the
+    // loader always fills them in from repository-defaults.yaml. The two must not drift apart.
+    PreviewSettings loaded =
+        parse("repositories:\n  acme/shop: {domain: d.dev}\n").all().iterator().next();
+    assertThat(loaded.timeouts()).isEqualTo(PreviewSettings.Timeouts.defaults());
+  }
 }
