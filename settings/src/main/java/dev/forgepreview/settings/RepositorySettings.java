@@ -201,24 +201,6 @@ public final class RepositorySettings {
         .map(s -> s.environment() == null ? Map.<String, String>of() : s.environment());
   }
 
-  /**
-   * {@code settings} as a workflow may carry them: the {@code environment:} keys with empty values,
-   * so no configured value reaches workflow history (see {@link #environment(String)}).
-   */
-  public static PreviewSettings withoutEnvironmentValues(PreviewSettings settings) {
-    if (settings.environment() == null || settings.environment().isEmpty()) {
-      return settings;
-    }
-    ObjectNode tree = YAML.valueToTree(settings);
-    ObjectNode keys = tree.putObject("environment");
-    new TreeMap<>(settings.environment()).keySet().forEach(key -> keys.put(key, ""));
-    try {
-      return YAML.treeToValue(tree, PreviewSettings.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("settings that were read cannot be copied", e);
-    }
-  }
-
   public Collection<PreviewSettings> all() {
     return List.copyOf(byRepository.values());
   }

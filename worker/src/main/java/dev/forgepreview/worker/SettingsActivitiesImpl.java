@@ -25,7 +25,7 @@ public final class SettingsActivitiesImpl implements SettingsActivities {
     return repositories
         .get()
         .find(request.owner(), request.repo())
-        .map(RepositorySettings::withoutEnvironmentValues)
+        .map(PreviewSettings::withEnvironmentKeysOnly)
         .orElseThrow(
             () ->
                 ApplicationFailure.newNonRetryableFailure(
@@ -38,8 +38,6 @@ public final class SettingsActivitiesImpl implements SettingsActivities {
 
   @Override
   public List<PreviewSettings> allRepositorySettings() {
-    return repositories.get().all().stream()
-        .map(RepositorySettings::withoutEnvironmentValues)
-        .toList();
+    return repositories.get().all().stream().map(PreviewSettings::withEnvironmentKeysOnly).toList();
   }
 }

@@ -133,14 +133,17 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private boolean loadSettings() {
     try {
       state.settings =
-          steps.critical(
-              "load-settings",
-              () ->
-                  Workflow.newActivityStub(
-                          SettingsActivities.class,
-                          state.options.shortCall("Load repository settings"))
-                      .settingsFor(
-                          new SettingsRequest(state.request.owner(), state.request.repo())));
+          steps
+              .critical(
+                  "load-settings",
+                  () ->
+                      Workflow.newActivityStub(
+                              SettingsActivities.class,
+                              state.options.shortCall("Load repository settings"))
+                          .settingsFor(
+                              new SettingsRequest(state.request.owner(), state.request.repo())))
+              // An older worker may still answer with values: never carry them on.
+              .withEnvironmentKeysOnly();
     } catch (StepFailed e) {
       fail(e);
       state.setPhase(Phase.FAILED);
@@ -277,7 +280,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   }
 
   private void restore(CarriedState carried) {
-    state.settings = carried.settings();
+    // A run continued from one recorded before keys-only settings drops the values here.
+    state.settings = carried.settings().withEnvironmentKeysOnly();
     state.options = new PreviewActivityOptions(state.settings.timeouts());
     PreviewStatus previous = carried.status();
     state.phase = previous.phase();

@@ -2,12 +2,14 @@ package dev.forgepreview.workflows;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Per-repository settings, resolved once by {@code SettingsActivities} when a preview starts and
- * carried in the workflow's state. Holds no secret: passwords are derived inside activities, and
- * environment values of the form {@code ${env:NAME}} are resolved by the worker when the file is
- * written.
+ * carried in the workflow's state. Holds no secret and no configured value: passwords are derived
+ * inside activities, and {@code environment} carries only keys ({@link
+ * #withEnvironmentKeysOnly()}): the worker looks the values up, and resolves {@code ${env:NAME}},
+ * when the file is written.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewSettings(
@@ -32,6 +34,41 @@ public record PreviewSettings(
     int redisDatabases,
     int continueAsNewAfterDeployments,
     Timeouts timeouts) {
+
+  /**
+   * These settings with the {@code environment:} values emptied and the keys kept: what workflow
+   * inputs, results and carried state may hold. The values are looked up by the activity that
+   * writes the environment file, so no configured value reaches history.
+   */
+  public PreviewSettings withEnvironmentKeysOnly() {
+    if (environment == null || environment.values().stream().allMatch(""::equals)) {
+      return this;
+    }
+    Map<String, String> keys = new TreeMap<>();
+    environment.keySet().forEach(key -> keys.put(key, ""));
+    return new PreviewSettings(
+        repository,
+        mode,
+        sharedServerId,
+        server,
+        domain,
+        project,
+        siteTemplate,
+        databaseTemplate,
+        phpVersion,
+        repositoryProvider,
+        composer,
+        masterDatabase,
+        keys,
+        queueWorker,
+        certificate,
+        ttl,
+        trigger,
+        maxConcurrentPreviews,
+        redisDatabases,
+        continueAsNewAfterDeployments,
+        timeouts);
+  }
 
   public enum Mode {
     DEDICATED,

@@ -10,7 +10,11 @@ import static org.mockito.Mockito.verify;
 import dev.forgepreview.workflows.PreviewSettings.Mode;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ContinueAsNewTest {
@@ -43,11 +47,27 @@ class ContinueAsNewTest {
       activities.env.sleep(Duration.ofMinutes(1));
       verify(activities.forge, times(3)).deploySite(any());
 
+      // The settings were answered with a value (an older worker): the next run gets keys only.
+      assertThat(decodedHistoryOfTheCurrentRun(activities))
+          .contains("MAIL_MAILER")
+          .doesNotContain(TestSettings.PLANTED_VALUE);
+
       activities.env.sleep(Duration.ofDays(8));
       PreviewStatus result = activities.result(ID);
       assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
       verify(activities.forge).deleteServer(any());
     }
+  }
+
+  private static String decodedHistoryOfTheCurrentRun(MockedActivities activities) {
+    String json = activities.env.getWorkflowClient().fetchHistory(ID).toJson(false);
+    StringBuilder text = new StringBuilder(json);
+    Matcher data = Pattern.compile("\"data\": ?\"([A-Za-z0-9+/=]*)\"").matcher(json);
+    while (data.find()) {
+      text.append('\n')
+          .append(new String(Base64.getDecoder().decode(data.group(1)), StandardCharsets.UTF_8));
+    }
+    return text.toString();
   }
 
   private static String runId(MockedActivities activities) {

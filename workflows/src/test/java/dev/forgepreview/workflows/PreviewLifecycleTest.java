@@ -85,8 +85,10 @@ class PreviewLifecycleTest {
           .containsEntry("DB_DATABASE", "pr_42")
           .containsEntry("DB_USERNAME", "pr_42")
           .containsEntry("APP_URL", "https://pr-42-shop.preview.acme.dev")
-          .containsEntry("MAIL_MAILER", "log")
+          // Only the key: the Forge activity looks the value up by repository.
+          .containsEntry("MAIL_MAILER", "")
           .doesNotContainKey("DB_PASSWORD");
+      assertThat(env.getValue().repository()).isEqualTo("acme/shop");
     }
   }
 
