@@ -61,4 +61,31 @@ class ConfigurationTest {
     assertThatThrownBy(() -> start(Map.of()).close())
         .hasStackTraceContaining("GITHUB_WEBHOOK_SECRET");
   }
+
+  @Test
+  void aMistakeInTheRepositoriesFileStopsTheGatewayNamingTheLineAndKey() throws IOException {
+    Path file = dir.resolve("repositories.yaml");
+    // The gateway's old parser ignored every key but trigger and maxConcurrentPreviews.
+    Files.writeString(
+        file,
+        """
+        defaults:
+          domain: previews.acme.example
+        repositories:
+          acme/shop:
+            trigger: auto
+            shared-server-id: 12
+        """);
+    assertThatThrownBy(
+            () ->
+                start(
+                        Map.of(
+                            "forge-preview.webhook.secret",
+                            "s",
+                            "forge-preview.repositories.file",
+                            file.toString()))
+                    .close())
+        .hasStackTraceContaining(
+            file + ":6: unknown key 'repositories.acme/shop.shared-server-id'");
+  }
 }
