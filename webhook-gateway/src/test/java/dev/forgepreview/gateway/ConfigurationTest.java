@@ -3,9 +3,11 @@ package dev.forgepreview.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.forgepreview.gateway.config.RepositoriesConfiguration;
 import dev.forgepreview.gateway.config.TemporalConfiguration;
 import dev.forgepreview.gateway.config.WebhookConfiguration;
 import dev.forgepreview.gateway.webhook.SignatureVerifier;
+import dev.forgepreview.settings.RepositoriesFile;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,5 +89,21 @@ class ConfigurationTest {
                     .close())
         .hasStackTraceContaining(
             file + ":6: unknown key 'repositories.acme/shop.shared-server-id'");
+  }
+
+  @Test
+  void theReloadIntervalIsReadAsTheWorkerReadsIt() {
+    try (ApplicationContext context =
+        start(
+            Map.of(
+                "forge-preview.webhook.secret", "s",
+                "forge-preview.repositories.reload-interval", "PT30S"))) {
+      assertThat(context.getBean(RepositoriesConfiguration.class).reloadIntervalOrDefault())
+          .isEqualTo(Duration.ofSeconds(30));
+    }
+    try (ApplicationContext context = start(Map.of("forge-preview.webhook.secret", "s"))) {
+      assertThat(context.getBean(RepositoriesConfiguration.class).reloadIntervalOrDefault())
+          .isEqualTo(RepositoriesFile.DEFAULT_RELOAD_INTERVAL);
+    }
   }
 }
