@@ -3,6 +3,7 @@ package dev.forgepreview.worker;
 import dev.forgepreview.settings.ConfigurationException;
 import dev.forgepreview.settings.Env;
 import dev.forgepreview.settings.RepositoriesFile;
+import dev.forgepreview.settings.TemporalConnection;
 import dev.forgepreview.settings.TemporalTls;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +47,8 @@ public record WorkerConfig(
     }
     return new WorkerConfig(
         env,
-        env.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-        env.get("TEMPORAL_NAMESPACE", "default"),
+        TemporalConnection.address(env),
+        TemporalConnection.namespace(env),
         TemporalTls.fromEnvironment(env),
         env.get("FORGE_API_URL", DEFAULT_FORGE_API_URL),
         env.secret("FORGE_API_TOKEN")

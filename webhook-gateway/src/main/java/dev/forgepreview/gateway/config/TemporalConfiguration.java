@@ -1,7 +1,9 @@
 package dev.forgepreview.gateway.config;
 
+import dev.forgepreview.settings.TemporalConnection;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
@@ -11,20 +13,18 @@ import java.time.Duration;
  */
 @ConfigurationProperties(TemporalConfiguration.PREFIX)
 public record TemporalConfiguration(
-    @Bindable(defaultValue = "127.0.0.1:7233") String address,
-    @Bindable(defaultValue = "default") String namespace,
+    @Nullable String address,
+    @Nullable String namespace,
     @Bindable(defaultValue = "5s") Duration rpcTimeout,
     @Bindable(defaultValue = "2s") Duration healthTimeout) {
 
   public static final String PREFIX = "forge-preview.temporal";
 
   public TemporalConfiguration {
-    if (address == null || address.isBlank()) {
-      throw new ConfigurationException(PREFIX + ".address is required");
-    }
-    if (namespace == null || namespace.isBlank()) {
-      throw new ConfigurationException(PREFIX + ".namespace is required");
-    }
+    // Unset or blank: the worker's defaults, as the worker reads the same variables.
+    address = address == null || address.isBlank() ? TemporalConnection.DEFAULT_ADDRESS : address;
+    namespace =
+        namespace == null || namespace.isBlank() ? TemporalConnection.DEFAULT_NAMESPACE : namespace;
     if (rpcTimeout.isNegative() || rpcTimeout.isZero()) {
       throw new ConfigurationException(PREFIX + ".rpc-timeout must be positive");
     }
