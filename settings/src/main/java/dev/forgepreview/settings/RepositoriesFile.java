@@ -138,9 +138,18 @@ public final class RepositoriesFile implements Supplier<RepositorySettings>, Aut
               return thread;
             });
     watcher.scheduleWithFixedDelay(
-        this::reload, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        this::reloadQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     log.info("watching {} for edits every {}", file, interval);
     return this;
+  }
+
+  /** A task that throws is never run again by the executor: the watcher must outlive any bug. */
+  private void reloadQuietly() {
+    try {
+      reload();
+    } catch (RuntimeException e) {
+      log.error("checking {} failed; the settings in force stay", file, e);
+    }
   }
 
   @Override
