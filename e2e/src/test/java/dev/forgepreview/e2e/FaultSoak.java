@@ -257,6 +257,11 @@ final class FaultSoak {
           .isTrue();
     }
     Map<String, Integer> created = checkCreations(numbers);
+    for (int number : numbers) {
+      assertThat(system.github.comments("acme", "soak", number))
+          .as("PR comments on #%d (each update edits the one comment)", number)
+          .hasSize(1);
+    }
 
     JsonNode callsAfter = system.simulatorGet("calls");
     stages.put("soak in all", seconds(started));

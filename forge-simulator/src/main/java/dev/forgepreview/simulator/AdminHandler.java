@@ -35,7 +35,8 @@ final class AdminHandler implements HttpHandler {
           "respondWith",
           "afterCommitShare",
           "failDeploysOfSites",
-          "hold");
+          "hold",
+          "failNextAfterCommit");
 
   private final ForgeSimulator simulator;
 
@@ -145,6 +146,9 @@ final class AdminHandler implements HttpHandler {
     if (body.has("failDeploysOfSites")) {
       JsonNode regex = body.get("failDeploysOfSites");
       faults.failDeploysOfSites(regex.isNull() ? null : regex.asText());
+    }
+    for (JsonNode next : body.path("failNextAfterCommit")) {
+      faults.failNextAfterCommit(next.path("method").asText("*"), next.path("path").asText(".*"));
     }
     for (JsonNode hold : body.path("hold")) {
       faults.holdNext(hold.path("method").asText("*"), hold.path("path").asText(".*"));

@@ -114,7 +114,7 @@ final class ApiHandler implements HttpHandler {
       return new Response(
           c.status(), c.contentType(), c.body().getBytes(StandardCharsets.UTF_8), Map.of());
     }
-    Optional<Faults.ServerError> serverError = faults.drawServerError(method);
+    Optional<Faults.ServerError> serverError = faults.drawServerError(method, path);
     if (serverError.isPresent() && !serverError.get().afterCommit()) {
       calls.recordServerError(false);
       int status = serverError.get().status();

@@ -31,13 +31,15 @@ public final class Faults {
   private final List<CannedResponse> canned = new ArrayList<>();
   private final List<Hold> armedHolds = new ArrayList<>();
   private final List<Hold> heldRequests = new ArrayList<>();
+  private final List<Hold> failAfterCommit = new ArrayList<>();
   private long seed = DEFAULT_SEED;
 
   Faults() {}
 
   /**
    * Replaces a share (0..1) of authenticated answers with 500 or 503 (half each), drawn from a
-   * {@link Random} seeded with {@code seed}. The request is not carried out.
+   * {@link Random} seeded with {@code seed}. The request is not carried out, except for the share
+   * of writes set by {@link #afterCommitShare(double)}.
    */
   public synchronized Faults serverErrors(double share, long seed) {
     if (share < 0 || share > 1 || Double.isNaN(share)) {
@@ -190,6 +192,17 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * Carries out the next authenticated request matching {@code method} and {@code pathRegex} (as in
+   * {@link #respondWith}), then answers it 500 instead of its real answer, once: the deterministic
+   * form of {@link #afterCommitShare(double)}.
+   */
+  public synchronized Faults failNextAfterCommit(String method, String pathRegex) {
+    failAfterCommit.add(
+        new Hold(Objects.requireNonNull(method, "method"), Pattern.compile(pathRegex), null));
+    return this;
+  }
+
   /** The requests held now, e.g. {@code POST /api/v1/servers/3/databases}, oldest first. */
   public synchronized List<String> held() {
     return heldRequests.stream().map(Hold::request).toList();
@@ -214,6 +227,7 @@ public final class Faults {
     afterCommitShare = 0;
     failDeploysOfSites = null;
     armedHolds.clear();
+    failAfterCommit.clear();
     release();
     seed = DEFAULT_SEED;
     random = new Random(DEFAULT_SEED);
@@ -259,8 +273,13 @@ public final class Faults {
     return Optional.empty();
   }
 
-  /** The server error injected into this request, if one is drawn. */
-  synchronized Optional<ServerError> drawServerError(String method) {
+  /** The server error injected into this request, if one is due or drawn. */
+  synchronized Optional<ServerError> drawServerError(String method, String path) {
+    Optional<Hold> due = failAfterCommit.stream().filter(h -> h.matches(method, path)).findFirst();
+    if (due.isPresent()) {
+      failAfterCommit.remove(due.get());
+      return Optional.of(new ServerError(500, true));
+    }
     if (serverErrorShare <= 0 || random.nextDouble() >= serverErrorShare) {
       return Optional.empty();
     }

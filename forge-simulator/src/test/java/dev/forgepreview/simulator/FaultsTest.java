@@ -122,6 +122,24 @@ class FaultsTest {
   }
 
   @Test
+  void failNextAfterCommitAnswers500OnceForTheMatchingWrite() {
+    forge.simulator().faults().failNextAfterCommit("POST", "/databases$");
+    ForgeApi api = new ForgeApi(forge.simulator());
+    long serverId = forge.simulator().seedServer("main");
+
+    assertThat(api.get("servers/" + serverId + "/databases").status()).isEqualTo(200);
+    assertThat(
+            api.post("servers/" + serverId + "/databases", java.util.Map.of("name", "a")).status())
+        .isEqualTo(500);
+    assertThat(
+            api.post("servers/" + serverId + "/databases", java.util.Map.of("name", "b")).status())
+        .isEqualTo(200);
+    assertThat(forge.simulator().inventory().databases())
+        .extracting(Inventory.Database::name)
+        .containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
   void readsAreNeverCarriedOutBeforeTheirError() {
     forge.simulator().faults().serverErrors(1.0, 3).afterCommitShare(1.0);
     ForgeApi api = new ForgeApi(forge.simulator());
