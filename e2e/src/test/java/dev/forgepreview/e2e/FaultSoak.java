@@ -202,7 +202,7 @@ final class FaultSoak {
     }
     event("opened %d pull requests", numbers.size());
 
-    String held = killWhileHeld("POST", "provisioning");
+    String held = killWhileHeld("POST", "provisioning", numbers);
     event("SIGKILL of the worker while provisioning, holding %s", held);
     system.simulatorPost(
         "faults", E2eSystem.JSON.createObjectNode().put("rateLimitNext", config.rateLimitBurst()));
@@ -211,7 +211,7 @@ final class FaultSoak {
     system.startTemporal();
     event("Temporal dev server restarted (SIGTERM, same database file)");
 
-    held = killWhileHeld("DELETE", "rollback");
+    held = killWhileHeld("DELETE", "rollback", failing);
     event("SIGKILL of the worker while rolling back, holding %s", held);
 
     Map<Integer, JsonNode> settled =
@@ -241,7 +241,7 @@ final class FaultSoak {
       assertThat(answer).as("the gateway's answer to closed #%d", number).isBetween(200, 299);
     }
     event("closed %d pull requests", numbers.size());
-    held = killWhileHeld("DELETE", "teardown");
+    held = killWhileHeld("DELETE", "teardown", numbers);
     event("SIGKILL of the worker while tearing down, holding %s", held);
 
     Map<Integer, JsonNode> ended =
@@ -324,7 +324,8 @@ final class FaultSoak {
    * worker, lets the request go on (Forge carries it out for a caller that is gone) and starts a
    * new worker. Returns the held request.
    */
-  private String killWhileHeld(String method, String during) throws Exception {
+  private String killWhileHeld(String method, String during, List<Integer> previews)
+      throws Exception {
     String request =
         E2eSystem.await(
             "the simulator to hold a " + method + " request during " + during,
@@ -337,10 +338,38 @@ final class FaultSoak {
                           return null;
                         }),
             this::phases);
+    String server = serverOf(request);
+    List<String> expected = previews.stream().map(FaultSoak::serverName).toList();
+    if (!expected.contains(server)) {
+      system.simulatorPost("release", E2eSystem.JSON.createObjectNode());
+      fail(
+          "the held "
+              + request
+              + " is for server "
+              + server
+              + ", not one of "
+              + expected
+              + ": did another test's preview run beside the soak?");
+    }
     system.killWorker();
     system.simulatorPost("release", E2eSystem.JSON.createObjectNode());
     system.startWorker();
-    return request;
+    return request + " (" + server + ")";
+  }
+
+  /** The name of the server a request's path is under, e.g. {@code /api/v1/servers/3/...}. */
+  private String serverOf(String request) {
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("/servers/(\\d+)").matcher(request);
+    if (!id.find()) {
+      return "(none)";
+    }
+    for (JsonNode server : system.inventory().path("servers")) {
+      if (server.path("id").asText().equals(id.group(1))) {
+        return server.path("name").asText();
+      }
+    }
+    return "(server " + id.group(1) + " is gone)";
   }
 
   private Optional<String> firstHeld(String method) {
