@@ -194,8 +194,8 @@ public final class Faults {
 
   /**
    * Carries out the next authenticated request matching {@code method} and {@code pathRegex} (as in
-   * {@link #respondWith}), then answers it 500 instead of its real answer, once: the deterministic
-   * form of {@link #afterCommitShare(double)}.
+   * {@link #respondWith}), then answers it 500 instead of its real answer when that is a 2xx, once:
+   * the deterministic form of {@link #afterCommitShare(double)}.
    */
   public synchronized Faults failNextAfterCommit(String method, String pathRegex) {
     failAfterCommit.add(
