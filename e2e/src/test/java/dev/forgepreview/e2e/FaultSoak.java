@@ -281,14 +281,21 @@ final class FaultSoak {
   }
 
   /**
-   * Each preview reached the server, site, database and database user steps exactly once: a retry
-   * after a 5xx (carried out or not), a SIGKILL or a restart adopted what was there.
+   * Each preview reached the server, site, database, database user and deploy steps exactly once: a
+   * retry after a 5xx (carried out or not), a SIGKILL or a restart adopted what was there.
    */
   private Map<String, Integer> checkCreations(List<Integer> numbers) {
     JsonNode created = system.simulatorGet("created");
     Map<String, Integer> totals = new LinkedHashMap<>();
     for (String kind :
-        List.of("servers", "sites", "databases", "databaseUsers", "workers", "certificates")) {
+        List.of(
+            "servers",
+            "sites",
+            "databases",
+            "databaseUsers",
+            "workers",
+            "certificates",
+            "deployments")) {
       JsonNode byName = created.path(kind).path("byName");
       int total = 0;
       for (int number : numbers) {

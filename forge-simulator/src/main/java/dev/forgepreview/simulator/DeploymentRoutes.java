@@ -84,6 +84,7 @@ final class DeploymentRoutes {
     }
     deployment.fails = faults.takeDeployFailure(site.name);
     state.deployments.put(deployment.id, deployment);
+    state.recordCreated(ForgeState.Kind.DEPLOYMENTS, site.name);
     return Response.json(Map.of("site", views.site(site, now)));
   }
 

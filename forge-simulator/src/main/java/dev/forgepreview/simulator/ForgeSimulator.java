@@ -244,7 +244,8 @@ public final class ForgeSimulator implements AutoCloseable {
   /**
    * What the API created since the last reset, deleted or not, per kind: the total and the count
    * per name ({@code servers}, {@code sites} by domain, {@code databases}, {@code databaseUsers},
-   * {@code workers} by their site's domain, {@code certificates} by domain).
+   * {@code workers} by their site's domain, {@code certificates} by domain, {@code deployments}
+   * started, by their site's domain).
    */
   public Map<String, Object> created() {
     synchronized (state) {

@@ -26,7 +26,10 @@ final class ForgeState {
   final Map<Long, WorkerEntity> workers = new TreeMap<>();
   final Map<Long, CertificateEntity> certificates = new TreeMap<>();
 
-  /** What the API has created, by kind, then by name (a site's domain for its workers). */
+  /**
+   * What the API has created, by kind, then by name (a site's domain for its workers and
+   * deployments).
+   */
   private final Map<Kind, Map<String, Integer>> created = new EnumMap<>(Kind.class);
 
   /** The kinds of resources counted by {@link #recordCreated}. */
@@ -36,7 +39,8 @@ final class ForgeState {
     DATABASES("databases"),
     DATABASE_USERS("databaseUsers"),
     WORKERS("workers"),
-    CERTIFICATES("certificates");
+    CERTIFICATES("certificates"),
+    DEPLOYMENTS("deployments");
 
     final String key;
 

@@ -214,6 +214,9 @@ class FaultsTest {
 
     assertThat(api.get(failing + "/deployment-history").json().at("/deployments/0/status").asText())
         .isEqualTo("failed");
+    assertThat(forge.simulator().created())
+        .extractingByKey("deployments")
+        .hasToString("{total=2, byName={pr-2.test=1, pr-20.test=1}}");
     assertThat(api.get(passing + "/deployment-history").json().at("/deployments/0/status").asText())
         .isEqualTo("finished");
   }
