@@ -13,7 +13,8 @@ import java.util.Locale;
  * SECONDS NOTE} assembles the sections into one document.
  */
 public final class Bench {
-  static final List<String> NAMES = List.of("ingest", "orchestration", "burst", "scale", "clone");
+  static final List<String> NAMES =
+      List.of("ingest", "orchestration", "burst", "scale", "clone", "soak");
 
   record Config(Path root, boolean smoke) {
     String mode() {
@@ -52,6 +53,7 @@ public final class Bench {
               case "orchestration" -> OrchestrationBench.run(config);
               case "burst" -> BurstBench.run(config);
               case "scale" -> ScaleBench.run(config);
+              case "soak" -> SoakBench.run(config);
               case "clone" ->
                   dev.forgepreview.activities.ssh.CloneBench.run(
                       config.root(), config.smoke(), config.runDir("clone"));

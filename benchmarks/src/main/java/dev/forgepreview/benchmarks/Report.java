@@ -134,6 +134,31 @@ final class Report {
         });
   }
 
+  static {
+    SECTIONS.put(
+        "soak",
+        new String[] {
+          "6. Fault soak",
+          "**What:** the e2e suite's fault soak at 20 previews at once (`.ci/run` runs it at 6):"
+              + " `temporal server start-dev`, the simulator, the worker and the gateway as"
+              + " processes; the simulator answers 20 % of Forge requests with 500/503 (half of"
+              + " those on POST/PUT/DELETE only after carrying the request out), adds 200 ms to"
+              + " every answer and forces a burst of 25 429s; two previews' deploys fail on"
+              + " purpose; the worker is SIGKILLed once while provisioning, once while a failed"
+              + " deploy is rolled back and once while tearing down (each time while the simulator"
+              + " holds a chosen request, released after the kill); the Temporal dev server is"
+              + " restarted once. Asserted: every preview READY (or FAILED and rolled back), then"
+              + " DESTROYED after `closed`, nothing left in the simulator, and each server, site,"
+              + " database and database user created exactly once.\n\n**How:** `bin/benchmarks"
+              + " --only soak` (`FORGE_PREVIEW_SOAK_SEED` replays a run's seed); it runs"
+              + " `FaultSoakTest` through Maven (`-Pe2e -pl e2e -Dsoak.previews=20`).",
+          "**Limits:** a SIGKILLed worker's in-flight activities are retried only after their"
+              + " start-to-close timeout (1 min for Forge calls, 2 min for compensations), which"
+              + " dominates the wall time; the seed fixes which requests fail only as far as the"
+              + " requests arrive in the same order, which concurrency does not guarantee."
+        });
+  }
+
   static void write(Bench.Config config, Path target, long seconds, String note) throws Exception {
     StringBuilder out = new StringBuilder();
     boolean smoke = config.smoke();

@@ -475,6 +475,34 @@ final class E2eSystem implements AutoCloseable {
     return JSON.valueToTree(getJson("/_simulator/inventory"));
   }
 
+  /** {@code GET /_simulator/{path}}, e.g. {@code calls}, {@code created}, {@code faults}. */
+  JsonNode simulatorGet(String path) {
+    return JSON.valueToTree(getJson("/_simulator/" + path));
+  }
+
+  /** {@code POST /_simulator/{path}} with a JSON body; fails unless answered 2xx. */
+  JsonNode simulatorPost(String path, JsonNode body) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(simulatorUrl() + "/_simulator/" + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        fail("POST " + path + " answered " + response.statusCode() + " " + response.body());
+      }
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   void seedServer(String name) throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(simulatorUrl() + "/_simulator/servers"))
@@ -557,7 +585,12 @@ final class E2eSystem implements AutoCloseable {
    * {@code what} and {@code detail} after {@link #DEADLINE}.
    */
   static <T> T await(String what, Supplier<T> condition, Supplier<String> detail) {
-    Instant deadline = Instant.now().plus(DEADLINE);
+    return await(what, DEADLINE, condition, detail);
+  }
+
+  /** Like {@link #await(String, Supplier, Supplier)} with its own limit. */
+  static <T> T await(String what, Duration limit, Supplier<T> condition, Supplier<String> detail) {
+    Instant deadline = Instant.now().plus(limit);
     Instant started = Instant.now();
     while (true) {
       T value = condition.get();
@@ -566,7 +599,7 @@ final class E2eSystem implements AutoCloseable {
         return value;
       }
       if (Instant.now().isAfter(deadline)) {
-        fail("gave up waiting " + DEADLINE.toSeconds() + " s for " + what + "; " + detail.get());
+        fail("gave up waiting " + limit.toSeconds() + " s for " + what + "; " + detail.get());
       }
       try {
         Thread.sleep(250);

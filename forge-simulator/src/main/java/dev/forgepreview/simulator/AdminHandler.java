@@ -32,7 +32,11 @@ final class AdminHandler implements HttpHandler {
           "serverNeverReady",
           "failCertificates",
           "rateLimitNext",
-          "respondWith");
+          "respondWith",
+          "afterCommitShare",
+          "failDeploysOfSites",
+          "hold",
+          "failNextAfterCommit");
 
   private final ForgeSimulator simulator;
 
@@ -75,6 +79,9 @@ final class AdminHandler implements HttpHandler {
       case "GET clock" -> clock();
       case "POST clock/advance" -> advance(query);
       case "POST faults" -> faults(json(raw));
+      case "GET faults" -> faultState();
+      case "POST release" -> Response.json(Map.of("released", simulator.faults().release()));
+      case "GET created" -> Response.json(simulator.created());
       case "POST settings" -> settings(json(raw));
       case "POST servers" -> seedServer(json(raw));
       default -> ApiException.notFound().response();
@@ -85,6 +92,8 @@ final class AdminHandler implements HttpHandler {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("total", simulator.totalCalls());
     body.put("rate_limited", simulator.rateLimitedCalls());
+    body.put("server_errors", simulator.injectedServerErrors(false));
+    body.put("server_errors_after_commit", simulator.injectedServerErrors(true));
     body.put("calls", simulator.callCounts());
     return Response.json(body);
   }
@@ -131,6 +140,19 @@ final class AdminHandler implements HttpHandler {
       faults.serverErrors(
           body.get("serverErrorShare").asDouble(), body.path("seed").asLong(Faults.DEFAULT_SEED));
     }
+    if (body.has("afterCommitShare")) {
+      faults.afterCommitShare(body.get("afterCommitShare").asDouble());
+    }
+    if (body.has("failDeploysOfSites")) {
+      JsonNode regex = body.get("failDeploysOfSites");
+      faults.failDeploysOfSites(regex.isNull() ? null : regex.asText());
+    }
+    for (JsonNode next : body.path("failNextAfterCommit")) {
+      faults.failNextAfterCommit(next.path("method").asText("*"), next.path("path").asText(".*"));
+    }
+    for (JsonNode hold : body.path("hold")) {
+      faults.holdNext(hold.path("method").asText("*"), hold.path("path").asText(".*"));
+    }
     if (body.has("latencyMillis")) {
       faults.latency(Duration.ofMillis(body.get("latencyMillis").asLong()));
     }
@@ -158,6 +180,18 @@ final class AdminHandler implements HttpHandler {
           canned.path("contentType").asText("application/json"));
     }
     return Response.json(Map.of("faults", "updated"));
+  }
+
+  private Response faultState() {
+    Faults faults = simulator.faults();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("seed", faults.seed());
+    body.put("serverErrorShare", faults.serverErrorShare());
+    body.put("afterCommitShare", faults.afterCommitShare());
+    body.put("latencyMillis", faults.latency().toMillis());
+    body.put("armedHolds", faults.armedHolds());
+    body.put("held", faults.held());
+    return Response.json(body);
   }
 
   /** Durations as ISO-8601 ({@code PT10M}) or a number of seconds. */

@@ -107,17 +107,36 @@ final class ApiHandler implements HttpHandler {
       byte[] raw,
       HttpExchange exchange,
       Instant now) {
+    faults.awaitHold(method, path);
     Optional<Faults.CannedResponse> canned = faults.takeCanned(method, path);
     if (canned.isPresent()) {
       Faults.CannedResponse c = canned.get();
       return new Response(
           c.status(), c.contentType(), c.body().getBytes(StandardCharsets.UTF_8), Map.of());
     }
-    Optional<Integer> serverError = faults.drawServerError();
-    if (serverError.isPresent()) {
-      int status = serverError.get();
+    Optional<Faults.ServerError> serverError = faults.drawServerError(method, path);
+    if (serverError.isPresent() && !serverError.get().afterCommit()) {
+      calls.recordServerError(false);
+      int status = serverError.get().status();
       return Response.message(status, status == 503 ? "Service Unavailable" : "Server Error");
     }
+    Response answer = handle(method, relative, match, template, raw, exchange, now);
+    if (serverError.isPresent() && answer.status() / 100 == 2) {
+      calls.recordServerError(true);
+      LOG.info("answering 500 to {} {} after carrying it out (injected fault)", method, path);
+      return Response.message(serverError.get().status(), "Server Error");
+    }
+    return answer;
+  }
+
+  private Response handle(
+      String method,
+      String relative,
+      Optional<Router.Match> match,
+      Optional<String> template,
+      byte[] raw,
+      HttpExchange exchange,
+      Instant now) {
     if (match.isEmpty()) {
       if (template.isPresent()) {
         return Response.message(

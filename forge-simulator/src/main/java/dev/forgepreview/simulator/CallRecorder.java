@@ -11,6 +11,8 @@ final class CallRecorder {
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final AtomicLong rateLimited = new AtomicLong();
+  private final AtomicLong serverErrors = new AtomicLong();
+  private final AtomicLong serverErrorsAfterCommit = new AtomicLong();
 
   void record(String route) {
     counts.computeIfAbsent(route, r -> new LongAdder()).increment();
@@ -18,6 +20,21 @@ final class CallRecorder {
 
   void recordRateLimited() {
     rateLimited.incrementAndGet();
+  }
+
+  /** An injected 5xx; {@code afterCommit} when the request was carried out before it. */
+  void recordServerError(boolean afterCommit) {
+    (afterCommit ? serverErrorsAfterCommit : serverErrors).incrementAndGet();
+  }
+
+  /** Injected 5xx answers to requests that were not carried out. */
+  long serverErrors() {
+    return serverErrors.get();
+  }
+
+  /** Injected 5xx answers to requests that were carried out. */
+  long serverErrorsAfterCommit() {
+    return serverErrorsAfterCommit.get();
   }
 
   Map<String, Long> snapshot() {
@@ -37,5 +54,7 @@ final class CallRecorder {
   void clear() {
     counts.clear();
     rateLimited.set(0);
+    serverErrors.set(0);
+    serverErrorsAfterCommit.set(0);
   }
 }

@@ -65,6 +65,7 @@ final class CertificateRoutes {
         certificate.installedAt.plus(settings.certificateActivationDuration());
     certificate.fails = faults.failCertificates();
     state.certificates.put(certificate.id, certificate);
+    state.recordCreated(ForgeState.Kind.CERTIFICATES, certificate.domain);
     return Response.json(Map.of("certificate", views.certificate(certificate, call.now())));
   }
 

@@ -79,6 +79,7 @@ final class DatabaseRoutes {
     database.createdAt = now;
     database.installedAt = now.plus(settings.databaseInstallDuration());
     state.databases.put(database.id, database);
+    state.recordCreated(ForgeState.Kind.DATABASES, name);
     return database;
   }
 
@@ -92,6 +93,7 @@ final class DatabaseRoutes {
     user.createdAt = now;
     user.installedAt = now.plus(settings.databaseUserInstallDuration());
     state.databaseUsers.put(user.id, user);
+    state.recordCreated(ForgeState.Kind.DATABASE_USERS, name);
     return user;
   }
 

@@ -82,8 +82,9 @@ final class DeploymentRoutes {
     } else {
       deployment.endsAt = deployment.startsAt.plus(settings.deployDuration());
     }
-    deployment.fails = faults.takeDeployFailure();
+    deployment.fails = faults.takeDeployFailure(site.name);
     state.deployments.put(deployment.id, deployment);
+    state.recordCreated(ForgeState.Kind.DEPLOYMENTS, site.name);
     return Response.json(Map.of("site", views.site(site, now)));
   }
 

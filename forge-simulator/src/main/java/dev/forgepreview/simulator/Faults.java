@@ -26,13 +26,20 @@ public final class Faults {
   private boolean serverNeverReady;
   private boolean failCertificates;
   private int rateLimitNext;
+  private double afterCommitShare;
+  private Pattern failDeploysOfSites;
   private final List<CannedResponse> canned = new ArrayList<>();
+  private final List<Hold> armedHolds = new ArrayList<>();
+  private final List<Hold> heldRequests = new ArrayList<>();
+  private final List<Hold> failAfterCommit = new ArrayList<>();
+  private long seed = DEFAULT_SEED;
 
   Faults() {}
 
   /**
    * Replaces a share (0..1) of authenticated answers with 500 or 503 (half each), drawn from a
-   * {@link Random} seeded with {@code seed}. The request is not carried out.
+   * {@link Random} seeded with {@code seed}. The request is not carried out, except for the share
+   * of writes set by {@link #afterCommitShare(double)}.
    */
   public synchronized Faults serverErrors(double share, long seed) {
     if (share < 0 || share > 1 || Double.isNaN(share)) {
@@ -40,7 +47,31 @@ public final class Faults {
     }
     serverErrorShare = share;
     random = new Random(seed);
+    this.seed = seed;
     return this;
+  }
+
+  /** The seed of the server errors' {@link Random}, so a run's faults can be reproduced. */
+  public synchronized long seed() {
+    return seed;
+  }
+
+  /**
+   * Of the server errors drawn for a POST, PUT or DELETE, this share (0..1, drawn from the same
+   * seeded {@link Random}) is answered only after the request was carried out: the create, update
+   * or delete is committed and the client sees a 500, as when Forge's answer is lost on the way. A
+   * client that retries must adopt what it already created rather than create it again.
+   */
+  public synchronized Faults afterCommitShare(double share) {
+    if (share < 0 || share > 1 || Double.isNaN(share)) {
+      throw new IllegalArgumentException("share must be within 0..1: " + share);
+    }
+    afterCommitShare = share;
+    return this;
+  }
+
+  public synchronized double afterCommitShare() {
+    return afterCommitShare;
   }
 
   /** Like {@link #serverErrors(double, long)} with {@link #DEFAULT_SEED}. */
@@ -72,6 +103,16 @@ public final class Faults {
       throw new IllegalArgumentException("count must be >= 0: " + count);
     }
     failNextDeploys = count;
+    return this;
+  }
+
+  /**
+   * Every deployment of a site whose domain contains a match of {@code domainRegex} ends {@code
+   * failed}; null turns it off. Picks the previews whose deploy fails, whatever the order of
+   * requests.
+   */
+  public synchronized Faults failDeploysOfSites(String domainRegex) {
+    failDeploysOfSites = domainRegex == null ? null : Pattern.compile(domainRegex);
     return this;
   }
 
@@ -139,9 +180,56 @@ public final class Faults {
     return this;
   }
 
-  /** Turns every fault off and forgets canned answers. */
+  /**
+   * Holds the next authenticated request matching {@code method} ({@code *} for any) and {@code
+   * pathRegex} (as in {@link #respondWith}) before it is carried out, until {@link #release()}:
+   * lets a test kill a client at a known point of its work. A released request is then handled as
+   * usual, committed even when its client is gone. Several holds catch one request each.
+   */
+  public synchronized Faults holdNext(String method, String pathRegex) {
+    armedHolds.add(
+        new Hold(Objects.requireNonNull(method, "method"), Pattern.compile(pathRegex), null));
+    return this;
+  }
+
+  /**
+   * Carries out the next authenticated request matching {@code method} and {@code pathRegex} (as in
+   * {@link #respondWith}), then answers it 500 instead of its real answer when that is a 2xx, once:
+   * the deterministic form of {@link #afterCommitShare(double)}.
+   */
+  public synchronized Faults failNextAfterCommit(String method, String pathRegex) {
+    failAfterCommit.add(
+        new Hold(Objects.requireNonNull(method, "method"), Pattern.compile(pathRegex), null));
+    return this;
+  }
+
+  /** The requests held now, e.g. {@code POST /api/v1/servers/3/databases}, oldest first. */
+  public synchronized List<String> held() {
+    return heldRequests.stream().map(Hold::request).toList();
+  }
+
+  /** Holds armed that have not caught a request yet. */
+  public synchronized int armedHolds() {
+    return armedHolds.size();
+  }
+
+  /** Lets every held request go on; returns how many were released. */
+  public synchronized int release() {
+    int released = heldRequests.size();
+    heldRequests.clear();
+    notifyAll();
+    return released;
+  }
+
+  /** Turns every fault off and forgets canned answers; releases held requests. */
   public synchronized Faults clear() {
     serverErrorShare = 0;
+    afterCommitShare = 0;
+    failDeploysOfSites = null;
+    armedHolds.clear();
+    failAfterCommit.clear();
+    release();
+    seed = DEFAULT_SEED;
     random = new Random(DEFAULT_SEED);
     latency = Duration.ZERO;
     failNextDeploys = 0;
@@ -153,8 +241,9 @@ public final class Faults {
     return this;
   }
 
-  synchronized boolean takeDeployFailure() {
-    if (failAllDeploys) {
+  synchronized boolean takeDeployFailure(String siteDomain) {
+    if (failAllDeploys
+        || (failDeploysOfSites != null && failDeploysOfSites.matcher(siteDomain).find())) {
       return true;
     }
     if (failNextDeploys > 0) {
@@ -184,12 +273,81 @@ public final class Faults {
     return Optional.empty();
   }
 
-  /** The status of an injected server error for this request, if one is drawn. */
-  synchronized Optional<Integer> drawServerError() {
+  /** The server error injected into this request, if one is due or drawn. */
+  synchronized Optional<ServerError> drawServerError(String method, String path) {
+    Optional<Hold> due = failAfterCommit.stream().filter(h -> h.matches(method, path)).findFirst();
+    if (due.isPresent()) {
+      failAfterCommit.remove(due.get());
+      return Optional.of(new ServerError(500, true));
+    }
     if (serverErrorShare <= 0 || random.nextDouble() >= serverErrorShare) {
       return Optional.empty();
     }
-    return Optional.of(random.nextBoolean() ? 500 : 503);
+    boolean mutating = !"GET".equalsIgnoreCase(method) && !"HEAD".equalsIgnoreCase(method);
+    if (mutating && afterCommitShare > 0 && random.nextDouble() < afterCommitShare) {
+      // 500 only: a gateway answering 503 would not have passed the request on.
+      return Optional.of(new ServerError(500, true));
+    }
+    return Optional.of(new ServerError(random.nextBoolean() ? 500 : 503, false));
+  }
+
+  /**
+   * Blocks while a hold armed for this request keeps it; returns at once when none matches.
+   * Interrupted (the simulator stops), it returns and the request goes on.
+   */
+  void awaitHold(String method, String path) {
+    Hold hold;
+    synchronized (this) {
+      Optional<Hold> armed = armedHolds.stream().filter(h -> h.matches(method, path)).findFirst();
+      if (armed.isEmpty()) {
+        return;
+      }
+      armedHolds.remove(armed.get());
+      hold = new Hold(armed.get().method(), armed.get().path(), method + " " + path);
+      heldRequests.add(hold);
+      while (heldRequests.contains(hold)) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          heldRequests.remove(hold);
+          return;
+        }
+      }
+    }
+  }
+
+  /** An injected 5xx; {@code afterCommit} when the request was carried out first. */
+  record ServerError(int status, boolean afterCommit) {}
+
+  /** An armed hold ({@code request} null) or a held request. Compared by identity. */
+  private static final class Hold {
+    private final String method;
+    private final Pattern path;
+    private final String request;
+
+    Hold(String method, Pattern path, String request) {
+      this.method = method;
+      this.path = path;
+      this.request = request;
+    }
+
+    String method() {
+      return method;
+    }
+
+    Pattern path() {
+      return path;
+    }
+
+    String request() {
+      return request;
+    }
+
+    boolean matches(String requestMethod, String requestPath) {
+      return (method.equals("*") || method.equalsIgnoreCase(requestMethod))
+          && path.matcher(requestPath).find();
+    }
   }
 
   record CannedResponse(String method, Pattern path, int status, String body, String contentType) {

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Besides {@code /api/v1/}, it serves an unauthenticated admin API under {@code /_simulator/}
  * (loopback only): {@code GET health}, {@code GET inventory}, {@code GET calls}, {@code POST
  * reset}, {@code GET clock}, {@code POST clock/advance?seconds=N} (ManualClock only), {@code POST
- * faults}, {@code POST settings} and {@code POST servers} (seed a ready server).
+ * faults}, {@code GET faults}, {@code POST release} (held requests), {@code GET created}, {@code
+ * POST settings} and {@code POST servers} (seed a ready server).
  */
 public final class ForgeSimulator implements AutoCloseable {
 
@@ -233,6 +234,23 @@ public final class ForgeSimulator implements AutoCloseable {
   /** Calls answered 429. */
   public long rateLimitedCalls() {
     return calls.rateLimited();
+  }
+
+  /** Injected 5xx answers; {@code afterCommit}: those sent after carrying the request out. */
+  public long injectedServerErrors(boolean afterCommit) {
+    return afterCommit ? calls.serverErrorsAfterCommit() : calls.serverErrors();
+  }
+
+  /**
+   * What the API created since the last reset, deleted or not, per kind: the total and the count
+   * per name ({@code servers}, {@code sites} by domain, {@code databases}, {@code databaseUsers},
+   * {@code workers} by their site's domain, {@code certificates} by domain, {@code deployments}
+   * started, by their site's domain).
+   */
+  public Map<String, Object> created() {
+    synchronized (state) {
+      return state.created();
+    }
   }
 
   /**

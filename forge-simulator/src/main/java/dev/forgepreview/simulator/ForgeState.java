@@ -2,6 +2,8 @@ package dev.forgepreview.simulator;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,11 +26,55 @@ final class ForgeState {
   final Map<Long, WorkerEntity> workers = new TreeMap<>();
   final Map<Long, CertificateEntity> certificates = new TreeMap<>();
 
+  /**
+   * What the API has created, by kind, then by name (a site's domain for its workers and
+   * deployments).
+   */
+  private final Map<Kind, Map<String, Integer>> created = new EnumMap<>(Kind.class);
+
+  /** The kinds of resources counted by {@link #recordCreated}. */
+  enum Kind {
+    SERVERS("servers"),
+    SITES("sites"),
+    DATABASES("databases"),
+    DATABASE_USERS("databaseUsers"),
+    WORKERS("workers"),
+    CERTIFICATES("certificates"),
+    DEPLOYMENTS("deployments");
+
+    final String key;
+
+    Kind(String key) {
+      this.key = key;
+    }
+  }
+
   long nextId() {
     return nextId++;
   }
 
+  void recordCreated(Kind kind, String name) {
+    created.computeIfAbsent(kind, k -> new TreeMap<>()).merge(name, 1, Integer::sum);
+  }
+
+  /**
+   * Creations through the API since the last {@link #clear()}, kept after the resources are
+   * deleted: {@code {"servers": {"total": 2, "byName": {"a": 1, "b": 1}}, ...}}.
+   */
+  Map<String, Object> created() {
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (Kind kind : Kind.values()) {
+      Map<String, Integer> byName = created.getOrDefault(kind, Map.of());
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("total", byName.values().stream().mapToInt(Integer::intValue).sum());
+      entry.put("byName", new TreeMap<>(byName));
+      all.put(kind.key, entry);
+    }
+    return all;
+  }
+
   void clear() {
+    created.clear();
     servers.clear();
     sites.clear();
     deployments.clear();

@@ -91,6 +91,7 @@ final class ServerRoutes {
     server.readyAt =
         faults.serverNeverReady() ? null : call.now().plus(settings.serverReadyAfter());
     state.servers.put(server.id, server);
+    state.recordCreated(ForgeState.Kind.SERVERS, server.name);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("server", views.server(server, call.now()));
     body.put("sudo_password", secret());

@@ -98,6 +98,7 @@ final class SiteRoutes {
     site.installedAt = call.now().plus(settings.siteInstallDuration());
     site.deploymentScript = DeploymentRoutes.defaultScript(site);
     state.sites.put(site.id, site);
+    state.recordCreated(ForgeState.Kind.SITES, site.name);
     if (database != null) {
       databases.createDatabase(server.id, database, call.now());
     }

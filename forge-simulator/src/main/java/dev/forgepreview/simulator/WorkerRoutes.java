@@ -77,6 +77,7 @@ final class WorkerRoutes {
     worker.createdAt = call.now();
     worker.installedAt = call.now().plus(settings.workerInstallDuration());
     state.workers.put(worker.id, worker);
+    state.recordCreated(ForgeState.Kind.WORKERS, site.name);
     return Response.json(Map.of("worker", views.worker(worker, call.now())));
   }
 

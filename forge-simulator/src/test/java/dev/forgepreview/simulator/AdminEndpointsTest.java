@@ -86,6 +86,34 @@ class AdminEndpointsTest {
   }
 
   @Test
+  void soakFaultsAreSwitchedAndReportedOverHttp() {
+    ForgeApi api = new ForgeApi(forge.simulator());
+    long serverId = forge.simulator().seedServer("main");
+
+    ForgeApi.Answer answer =
+        api.admin(
+            "POST",
+            "faults",
+            "{\"serverErrorShare\":1,\"seed\":99,\"afterCommitShare\":1,"
+                + "\"failDeploysOfSites\":\"^pr-\",\"hold\":[{\"method\":\"DELETE\","
+                + "\"path\":\"/servers/\\\\d+$\"}]}");
+    api.post("servers/" + serverId + "/databases", java.util.Map.of("name", "pr_1"));
+    JsonNode faults = api.admin("GET", "faults", "").json();
+    JsonNode calls = api.admin("GET", "calls", "").json();
+    JsonNode created = api.admin("GET", "created", "").json();
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(faults.get("seed").asLong()).isEqualTo(99);
+    assertThat(faults.get("afterCommitShare").asDouble()).isEqualTo(1.0);
+    assertThat(faults.get("armedHolds").asInt()).isEqualTo(1);
+    assertThat(faults.get("held")).isEmpty();
+    assertThat(calls.get("server_errors_after_commit").asLong()).isEqualTo(1);
+    assertThat(created.at("/databases/byName/pr_1").asInt()).isEqualTo(1);
+    assertThat(api.admin("POST", "faults", "{\"clear\":true}").status()).isEqualTo(200);
+    assertThat(api.admin("GET", "faults", "").json().get("armedHolds").asInt()).isZero();
+  }
+
+  @Test
   void settingsAndSeededServersAreAvailableOverHttp() {
     ForgeApi api = new ForgeApi(forge.simulator());
 
