@@ -22,8 +22,8 @@ class PullRequestLifecycleTest {
 
     JsonNode status = system.awaitPhase(id, "READY");
     assertThat(status.path("headSha").asText()).isEqualTo(sha);
-    // deployedSha is the commit Forge reports for its deployment (the simulator makes one up).
-    assertThat(status.path("deployedSha").asText()).matches("[0-9a-f]{40}");
+    // The deployment script was pinned to the sha, and Forge (the simulator) reports that commit.
+    assertThat(status.path("deployedSha").asText()).isEqualTo(sha);
     assertThat(status.path("deployments").asInt()).isEqualTo(1);
     String previewUrl = status.path("previewUrl").asText();
     assertThat(previewUrl).startsWith("http");
@@ -69,7 +69,7 @@ class PullRequestLifecycleTest {
     String id = E2eSystem.workflowId(REPO, number);
     String first = E2eSystem.randomSha();
     assertThat(system.sendPullRequest(REPO, "opened", number, first)).isBetween(200, 299);
-    String firstDeployed = system.awaitPhase(id, "READY").path("deployedSha").asText();
+    assertThat(system.awaitPhase(id, "READY").path("deployedSha").asText()).isEqualTo(first);
 
     String second = E2eSystem.randomSha();
     assertThat(system.sendPullRequest(REPO, "synchronize", number, second)).isBetween(200, 299);
@@ -77,9 +77,7 @@ class PullRequestLifecycleTest {
     JsonNode status =
         system.awaitPhase(
             id, "READY", s -> s.path("deployments").asInt() == 2, " with 2 deployments");
-    assertThat(status.path("deployedSha").asText())
-        .matches("[0-9a-f]{40}")
-        .isNotEqualTo(firstDeployed);
+    assertThat(status.path("deployedSha").asText()).isEqualTo(second);
     assertThat(status.path("headSha").asText()).isEqualTo(second);
 
     // GitHub sees a deployment per commit, the new one successful; still a single comment.

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Deploys, their history and log, quick deploy and the deployment script. */
 final class DeploymentRoutes {
@@ -73,7 +76,8 @@ final class DeploymentRoutes {
     deployment.serverId = site.serverId;
     deployment.siteId = site.id;
     deployment.branch = site.repositoryBranch;
-    deployment.commitHash = commitHash(deployment.id);
+    deployment.commitHash =
+        commitFromScript(site.deploymentScript).orElseGet(() -> commitHash(deployment.id));
     deployment.requestedAt = now;
     deployment.startsAt = queuedFrom.plus(settings.deployQueueDuration());
     if (settings.deployDuration().compareTo(settings.deployTimeout()) > 0) {
@@ -154,6 +158,28 @@ final class DeploymentRoutes {
     DeploymentEntity deployment = state.deployment(site, call.id(2));
     return Response.json(Map.of("output", views.deploymentOutput(deployment, call.now())));
   }
+
+  /**
+   * The commit a script checks out, read (never run) from its {@code git reset --hard <sha>} line,
+   * the sha bare or single-quoted: what a deployment of that script reports as its {@code
+   * commit_hash}. Empty for a script without one (Forge's default {@code git pull}), which deploys
+   * the branch head, here a synthetic hash.
+   */
+  static Optional<String> commitFromScript(String script) {
+    if (script == null) {
+      return Optional.empty();
+    }
+    Matcher m = RESET_HARD.matcher(script);
+    String found = null;
+    while (m.find()) {
+      found = m.group(1) != null ? m.group(1) : m.group(2);
+    }
+    return Optional.ofNullable(found);
+  }
+
+  private static final Pattern RESET_HARD =
+      Pattern.compile(
+          "(?m)^\\s*git\\s+reset\\s+--hard\\s+(?:'([0-9a-fA-F]{7,64})'|([0-9a-fA-F]{7,64}))\\s*$");
 
   private static String commitHash(long id) {
     byte[] bytes = new byte[20];

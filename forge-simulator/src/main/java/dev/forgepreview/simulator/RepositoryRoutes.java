@@ -57,6 +57,7 @@ final class RepositoryRoutes {
       site.repositoryProvider = provider;
       site.repositoryBranch = branch;
       site.repositoryInstalledAt = call.now().plus(settings.repositoryInstallDuration());
+      site.quickDeploy = settings.quickDeployOnInstall();
     }
     return Response.json(Map.of("site", views.site(site, call.now())));
   }

@@ -27,6 +27,7 @@ public final class SimulatorSettings {
   private volatile int rateLimitPerMinute = 60;
   private volatile boolean sendRetryAfter = true;
   private volatile boolean rejectConcurrentDeploys = true;
+  private volatile boolean quickDeployOnInstall = false;
 
   /** Settings with the defaults. */
   public SimulatorSettings() {}
@@ -55,6 +56,7 @@ public final class SimulatorSettings {
     rateLimitPerMinute = other.rateLimitPerMinute;
     sendRetryAfter = other.sendRetryAfter;
     rejectConcurrentDeploys = other.rejectConcurrentDeploys;
+    quickDeployOnInstall = other.quickDeployOnInstall;
     return this;
   }
 
@@ -215,6 +217,20 @@ public final class SimulatorSettings {
 
   public SimulatorSettings rejectConcurrentDeploys(boolean value) {
     rejectConcurrentDeploys = value;
+    return this;
+  }
+
+  /**
+   * Whether installing a repository turns quick deploy (push to deploy) on, as Forge's site
+   * creation offers by default in its newer UI (inferred; the v1 API documents no default). Off by
+   * default.
+   */
+  public boolean quickDeployOnInstall() {
+    return quickDeployOnInstall;
+  }
+
+  public SimulatorSettings quickDeployOnInstall(boolean value) {
+    quickDeployOnInstall = value;
     return this;
   }
 

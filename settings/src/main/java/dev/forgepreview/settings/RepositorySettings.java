@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.forgepreview.workflows.DeployScriptTemplate;
 import dev.forgepreview.workflows.PreviewSettings;
 import dev.forgepreview.workflows.PreviewSettings.Trigger;
 import java.io.IOException;
@@ -379,6 +380,10 @@ public final class RepositorySettings {
       s.environment().keySet().stream()
           .filter(key -> !ENV_KEY.matcher(key).matches())
           .forEach(key -> problems.put("environment." + key, "is not [A-Z_][A-Z0-9_]*"));
+    }
+    List<String> script = DeployScriptTemplate.problems(s.deployScript());
+    if (!script.isEmpty()) {
+      problems.put("deployScript", String.join("; ", script));
     }
     if (s.redisDatabases() < 2) {
       problems.put("redisDatabases", "must be at least 2");

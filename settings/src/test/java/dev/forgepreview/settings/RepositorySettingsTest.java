@@ -237,4 +237,26 @@ class RepositorySettingsTest {
         parse("repositories:\n  acme/shop: {domain: d.dev}\n").all().iterator().next();
     assertThat(loaded.timeouts()).isEqualTo(PreviewSettings.Timeouts.defaults());
   }
+
+  @Test
+  void deployScriptDefaultsToTheBuiltInOneAndATemplateWithoutTheShaIsRefused() {
+    String base = "repositories:\n  acme/shop:\n    domain: p.example.com\n";
+    assertThat(parse(base).find("acme", "shop").orElseThrow().deployScript()).isNull();
+
+    PreviewSettings custom =
+        parse(
+                base
+                    + "    deployScript: |\n"
+                    + "      cd {site_path}\n"
+                    + "      git fetch origin {branch} && git reset --hard {sha}\n")
+            .find("acme", "shop")
+            .orElseThrow();
+    assertThat(custom.deployScript()).contains("git reset --hard {sha}");
+
+    assertThatThrownBy(
+            () ->
+                parse(base + "    deployScript: \"cd {site_path} && git pull origin {branch}\"\n"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("acme/shop.deployScript must use {sha}");
+  }
 }

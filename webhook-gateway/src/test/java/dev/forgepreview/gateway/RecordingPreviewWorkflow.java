@@ -103,6 +103,8 @@ public class RecordingPreviewWorkflow implements PreviewEnvironmentWorkflow {
         null,
         null,
         List.of(),
-        0);
+        0,
+        null,
+        null);
   }
 }

@@ -266,7 +266,7 @@ class PreviewAgainstSimulatorTest {
   }
 
   /** The simulator's clock: the test service's time, which skips ahead when workflows wait. */
-  private static final class TestServiceClock extends Clock {
+  static final class TestServiceClock extends Clock {
     private final TestWorkflowEnvironment env;
 
     TestServiceClock(TestWorkflowEnvironment env) {

@@ -1,6 +1,7 @@
 package dev.forgepreview.workflows;
 
 import io.temporal.api.enums.v1.RetryState;
+import io.temporal.common.converter.DataConverterException;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -36,6 +37,22 @@ final class FailureText {
       return clip(temporal.getOriginalMessage());
     }
     return clip(String.valueOf(e.getMessage()));
+  }
+
+  /**
+   * The end of the deployment log an activity attached to its failure as the first detail (see
+   * {@code ForgeActivities.awaitDeployment}), bounded by {@link DeploymentLogTail}; else null.
+   */
+  static String deploymentLog(TemporalFailure e) {
+    Throwable cause = e instanceof ActivityFailure ? e.getCause() : e;
+    if (!(cause instanceof ApplicationFailure app) || app.getDetails().getSize() == 0) {
+      return null;
+    }
+    try {
+      return DeploymentLogTail.of(app.getDetails().get(0, String.class));
+    } catch (DataConverterException ignored) {
+      return null;
+    }
   }
 
   static String clip(String text) {

@@ -3,6 +3,7 @@ package dev.forgepreview.workflows;
 import dev.forgepreview.workflows.StepRunner.StepFailed;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.PublishStatusRequest;
+import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities.SettingsRequest;
 import io.temporal.failure.ActivityFailure;
@@ -217,30 +218,99 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private void applyUpdate() {
     UpdateSignal update = pendingUpdate;
     pendingUpdate = null;
+    boolean pinned = ProvisioningPipeline.pinsCommits();
+    String sha = update.headSha();
+    if (sha == null && pinned) {
+      // A comment (/update, /preview) carries no sha: the approval pins the head it sees now.
+      sha = resolveHead();
+      if (sha == null) {
+        return;
+      }
+    }
     // Compared with the sha that was asked for too: Forge reports the commit it deployed, which
     // may name the same change differently, and the start's own update signal must not redeploy.
-    if (update.headSha() != null
-        && (update.headSha().equals(state.requestedSha)
-            || update.headSha().equals(state.deployedSha))) {
+    if (sha != null && (sha.equals(state.requestedSha) || sha.equals(state.deployedSha))) {
       return;
     }
-    if (update.headSha() != null) {
-      state.headSha = update.headSha();
+    String previousSha = state.requestedSha;
+    if (sha != null) {
+      state.headSha = sha;
     }
     state.setPhase(Phase.UPDATING);
     publish();
     try {
       runCancellable(() -> pipeline.deploy(state.headSha));
+      state.lastUpdateFailure = null;
     } catch (StepFailed e) {
       noticeCancellation();
       if (!destroyRequested) {
-        state.warnings.add(
-            "update to " + FailureText.shortSha(state.headSha) + " failed: " + e.getMessage());
+        updateFailed(e, pinned, previousSha);
       }
     }
     if (!destroyRequested) {
       state.setPhase(Phase.READY);
       publish();
+    }
+  }
+
+  /** The pull request's head sha now, or null (with a warning) when it cannot be used. */
+  private String resolveHead() {
+    String step = "resolve-update#" + (Math.max(state.deployments, state.deployAttempts) + 1);
+    try {
+      PullRequestHead head =
+          runCancellableFor(
+              () ->
+                  steps.critical(
+                      step,
+                      () ->
+                          Workflow.newActivityStub(
+                                  GitHubActivities.class,
+                                  state.options.shortCall("Look up the pull request's head"))
+                              .resolvePullRequest(state.pullRequestRef())));
+      if (head == null || head.headSha() == null) {
+        state.warnings.add("update ignored: GitHub named no head commit");
+        return null;
+      }
+      return head.headSha();
+    } catch (StepFailed e) {
+      noticeCancellation();
+      if (!destroyRequested) {
+        state.warnings.add("update ignored: the pull request's head: " + e.getMessage());
+      }
+      return null;
+    }
+  }
+
+  /**
+   * The preview stays on the commit deployed before; a deployment that ran may have changed the
+   * site, so that commit is deployed again.
+   */
+  private void updateFailed(StepFailed e, boolean pinned, String previousSha) {
+    String failedSha = state.headSha;
+    state.warnings.add(
+        "update to " + FailureText.shortSha(failedSha) + " failed: " + e.getMessage());
+    if (!pinned) {
+      return;
+    }
+    state.lastUpdateFailure =
+        new UpdateFailure(
+            failedSha, state.branch, e.step(), e.getMessage(), e.log(), PreviewState.now());
+    state.updateDetails();
+    boolean siteTouched = !e.step().startsWith("deploy-script");
+    if (!siteTouched || previousSha == null) {
+      return;
+    }
+    try {
+      runCancellable(() -> pipeline.deploy(previousSha));
+    } catch (StepFailed again) {
+      noticeCancellation();
+      if (!destroyRequested) {
+        state.warnings.add(
+            "redeploying "
+                + FailureText.shortSha(previousSha)
+                + " after the failed update failed too, the site may be broken: "
+                + again.getMessage());
+      }
     }
   }
 
@@ -295,6 +365,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.warnings.addAll(previous.warnings());
     state.steps.addAll(previous.steps());
     state.deployments = previous.deployments();
+    state.failureLog = previous.failureLog();
+    state.lastUpdateFailure = previous.lastUpdateFailure();
     state.expiresAtMillis = carried.expiresAtMillis() + pendingExtensionMillis;
     pendingExtensionMillis = 0;
     // Signals that reached this run before restore() ran are newer than the carried ones.
@@ -337,6 +409,13 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
 
   // ---- helpers ---------------------------------------------------------------------------
 
+  /** Runs work that {@code destroy} may interrupt and returns its result. */
+  private <T> T runCancellableFor(Supplier<T> work) {
+    List<T> result = new ArrayList<>(1);
+    runCancellable(() -> result.add(work.get()));
+    return result.get(0);
+  }
+
   /** Runs work that {@code destroy} may interrupt. */
   private void runCancellable(Runnable work) {
     workScope = Workflow.newCancellationScope(work);
@@ -365,6 +444,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private void fail(StepFailed e) {
     state.failedStep = e.step();
     state.failureReason = e.getMessage();
+    state.failureLog = e.log();
   }
 
   /** Updates the PR comment and deployment; GitHub being down never fails the preview. */

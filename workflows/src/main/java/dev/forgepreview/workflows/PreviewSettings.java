@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * carried in the workflow's state. Holds no secret and no configured value: passwords are derived
  * inside activities, and {@code environment} carries only keys ({@link
  * #withEnvironmentKeysOnly()}): the worker looks the values up, and resolves {@code ${env:NAME}},
- * when the file is written.
+ * when the file is written. {@code deployScript} is the site's deployment script template (null:
+ * the built-in default, which checks out exactly the approved sha); the Forge activity renders it.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewSettings(
@@ -33,7 +34,8 @@ public record PreviewSettings(
     int maxConcurrentPreviews,
     int redisDatabases,
     int continueAsNewAfterDeployments,
-    Timeouts timeouts) {
+    Timeouts timeouts,
+    String deployScript) {
 
   /**
    * These settings with the {@code environment:} values emptied and the keys kept: what workflow
@@ -67,7 +69,8 @@ public record PreviewSettings(
         maxConcurrentPreviews,
         redisDatabases,
         continueAsNewAfterDeployments,
-        timeouts);
+        timeouts,
+        deployScript);
   }
 
   public enum Mode {

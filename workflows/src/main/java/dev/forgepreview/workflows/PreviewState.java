@@ -32,9 +32,17 @@ final class PreviewState {
   final List<String> rolledBack = new ArrayList<>();
   String failedStep;
   String failureReason;
+
+  /** The end of the deployment log of the failure that stopped the pipeline. */
+  String failureLog;
+
+  UpdateFailure lastUpdateFailure;
   long expiresAtMillis;
   int deployments;
   int deploymentsThisRun;
+
+  /** Deployments started in this run, failed ones included: numbers the deploy steps. */
+  int deployAttempts;
 
   PreviewStatus status() {
     return new PreviewStatus(
@@ -53,7 +61,9 @@ final class PreviewState {
         failedStep,
         failureReason,
         List.copyOf(rolledBack),
-        deployments);
+        deployments,
+        failureLog,
+        lastUpdateFailure);
   }
 
   /** The phase, in the search attributes and the Web UI's details too. */
@@ -88,8 +98,34 @@ final class PreviewState {
     }
     if (failureReason != null) {
       details.append("Failed at ").append(failedStep).append(": ").append(failureReason);
+      logBlock(details, failureLog);
+    }
+    if (lastUpdateFailure != null) {
+      details
+          .append("\nUpdate to ")
+          .append(FailureText.shortSha(lastUpdateFailure.sha()))
+          .append(" failed at ")
+          .append(lastUpdateFailure.step())
+          .append(": ")
+          .append(FailureText.clip(lastUpdateFailure.reason()));
+      logBlock(details, lastUpdateFailure.log());
     }
     Workflow.setCurrentDetails(details.toString());
+  }
+
+  /** The log's end as a Markdown code block whose fence no backtick run in the log can close. */
+  private static void logBlock(StringBuilder details, String log) {
+    if (log == null || log.isBlank()) {
+      return;
+    }
+    int longest = 0;
+    int run = 0;
+    for (int i = 0; i < log.length(); i++) {
+      run = log.charAt(i) == '`' ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    String fence = "`".repeat(Math.max(3, longest + 1));
+    details.append("\n").append(fence).append('\n').append(log).append('\n').append(fence);
   }
 
   String requestId(String stepName) {

@@ -5,7 +5,10 @@ import java.util.List;
 
 /**
  * The answer of the {@code status} query and the workflow's result. Times are ISO-8601 instants.
- * {@code failedStep}/{@code failureReason} and {@code rolledBack} are set after a rollback.
+ * {@code failedStep}/{@code failureReason} and {@code rolledBack} are set after a rollback, with
+ * {@code failureLog} (the end of the deployment log) when a deployment failed. {@code
+ * lastUpdateFailure} names the newest update that failed while the preview stayed on {@code
+ * deployedSha}; a later successful update clears it.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewStatus(
@@ -24,4 +27,6 @@ public record PreviewStatus(
     String failedStep,
     String failureReason,
     List<String> rolledBack,
-    int deployments) {}
+    int deployments,
+    String failureLog,
+    UpdateFailure lastUpdateFailure) {}

@@ -24,6 +24,7 @@ import dev.forgepreview.workflows.activities.ForgeActivities.ServerRef;
 import dev.forgepreview.workflows.activities.ForgeActivities.SiteHealth;
 import dev.forgepreview.workflows.activities.ForgeActivities.SiteHealthRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.SiteRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.WriteDeploymentScriptRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.WriteEnvironmentRequest;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
@@ -40,6 +41,14 @@ import java.util.Map;
  */
 final class ProvisioningPipeline {
   private static final String PUBLISH_DEPLOYING = "publish-deploying";
+
+  /**
+   * Version 1: each deployment first writes the site's script pinned to the sha, an update without
+   * a sha resolves the pull request's head, and a failed update is reported as such (and the
+   * previous commit redeployed). Runs recorded before it replay without those commands.
+   */
+  private static final String PIN_COMMIT = "pin-deployed-commit";
+
   private final PreviewState state;
   private final StepRunner steps;
   private final Compensations compensations;
@@ -287,13 +296,40 @@ final class ProvisioningPipeline {
         });
   }
 
+  /** Whether this run pins each deployment to its sha (see {@link #PIN_COMMIT}). */
+  static boolean pinsCommits() {
+    return Workflow.getVersion(PIN_COMMIT, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
   /** Steps 12 and 13: deploy and wait; also every later update. */
   void deploy(String sha) {
     long serverId = state.resources.serverId();
     long siteId = state.resources.siteId();
-    int generation = state.deployments + 1;
+    // Counts failed attempts too, so a failed update and the redeploy after it have their own
+    // names.
+    int generation = Math.max(state.deployments, state.deployAttempts) + 1;
+    state.deployAttempts = generation;
     String deployStep = generation == 1 ? "deploy" : "deploy#" + generation;
     String waitStep = generation == 1 ? "wait-deployment" : "wait-deployment#" + generation;
+    boolean pinned = pinsCommits();
+    if (pinned) {
+      String scriptStep = generation == 1 ? "deploy-script" : "deploy-script#" + generation;
+      steps.critical(
+          scriptStep,
+          () -> {
+            forge("12 Pin the deployment script to " + FailureText.shortSha(sha))
+                .writeDeploymentScript(
+                    new WriteDeploymentScriptRequest(
+                        state.requestId(scriptStep),
+                        serverId,
+                        siteId,
+                        sha,
+                        state.branch,
+                        state.settings.phpVersion(),
+                        state.settings.deployScript()));
+            return null;
+          });
+    }
     DeploymentRef started =
         steps.critical(
             deployStep,
@@ -313,9 +349,29 @@ final class ProvisioningPipeline {
                             state.requestId(waitStep), serverId, siteId, started.deploymentId())));
     state.deployments++;
     state.deploymentsThisRun++;
-    state.deployedSha = finished.commitHash() != null ? finished.commitHash() : sha;
+    String reported = finished.commitHash();
+    if (!pinned) {
+      state.deployedSha = reported != null ? reported : sha;
+    } else if (reported == null || sameCommit(reported, sha)) {
+      state.deployedSha = reported != null ? reported : sha;
+    } else {
+      // The script checked out the sha (it stops at the first failing command).
+      state.deployedSha = sha;
+      state.warnings.add(
+          "deployment "
+              + finished.deploymentId()
+              + ": Forge reports commit "
+              + FailureText.clip(reported)
+              + ", the script checked out "
+              + sha);
+    }
     state.requestedSha = sha;
     state.resources = state.resources.withDeployment(finished.deploymentId());
+  }
+
+  /** A full sha and its abbreviation name the same commit. */
+  private static boolean sameCommit(String a, String b) {
+    return a.length() >= 7 && b.length() >= 7 && (a.startsWith(b) || b.startsWith(a));
   }
 
   /** Steps 14 and 15: never fail the preview, only warn. */

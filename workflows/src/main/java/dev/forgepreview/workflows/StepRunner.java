@@ -31,7 +31,7 @@ final class StepRunner {
           FailureText.isCancelled(e) ? "cancelled: destroy requested" : FailureText.reason(e);
       state.steps.set(
           index, new StepRecord(name, StepState.FAILED, 1, started, PreviewState.now(), reason));
-      throw new StepFailed(name, reason);
+      throw new StepFailed(name, reason, FailureText.deploymentLog(e));
     } finally {
       state.updateDetails();
     }
@@ -73,7 +73,7 @@ final class StepRunner {
   private StepFailed cancelled(int index, String name, String started) {
     state.steps.set(
         index, new StepRecord(name, StepState.FAILED, 1, started, PreviewState.now(), "cancelled"));
-    return new StepFailed(name, "cancelled: destroy requested");
+    return new StepFailed(name, "cancelled: destroy requested", null);
   }
 
   /** Records a warning and marks the step's message as one. */
@@ -88,18 +88,27 @@ final class StepRunner {
     state.steps.add(new StepRecord(name, StepState.SKIPPED, 0, at, at, why));
   }
 
-  /** A critical step failed (or was cancelled by {@code destroy}). */
+  /**
+   * A critical step failed (or was cancelled by {@code destroy}); {@code log} is the end of the
+   * deployment log when a deployment failed, else null.
+   */
   static final class StepFailed extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String step;
+    private final String log;
 
-    StepFailed(String step, String reason) {
+    StepFailed(String step, String reason, String log) {
       super(reason, null, false, false);
       this.step = step;
+      this.log = log;
     }
 
     String step() {
       return step;
+    }
+
+    String log() {
+      return log;
     }
   }
 }

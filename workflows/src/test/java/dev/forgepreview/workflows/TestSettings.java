@@ -45,7 +45,8 @@ final class TestSettings {
         10,
         16,
         continueAsNewAfter,
-        Timeouts.defaults());
+        Timeouts.defaults(),
+        null);
   }
 
   static PreviewRequest request(int number, String branch, String sha) {

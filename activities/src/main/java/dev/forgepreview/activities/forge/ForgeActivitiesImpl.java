@@ -16,6 +16,7 @@ import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.forge.Forge.Worker;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.activities.secrets.Redactor;
+import dev.forgepreview.workflows.DeploymentLogTail;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
 import dev.forgepreview.workflows.activities.ForgeActivities;
@@ -50,8 +51,6 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   static final String FINISHED = "finished";
   static final String FAILED = "failed";
   static final String DB_PASSWORD = "DB_PASSWORD";
-  static final int LOG_TAIL_LINES = 20;
-  static final int LOG_TAIL_CHARS = 2_000;
 
   private final ForgeClient client;
   private final PreviewSecrets secrets;
@@ -460,6 +459,43 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
 
   // ---- deployments
 
+  @Override
+  public void writeDeploymentScript(WriteDeploymentScriptRequest request) {
+    String sha = required(request.sha(), "sha");
+    String branch = required(request.branch(), "branch");
+    String php = DeployScript.phpCommand(request.phpVersion());
+    long serverId = request.serverId();
+    long siteId = request.siteId();
+    forge(
+        () -> {
+          Site site = client.getSite(serverId, siteId);
+          if (site.quickDeploy()) {
+            // A push must never deploy a preview behind the workflow's back (nor a fork's push).
+            client.disableQuickDeploy(serverId, siteId);
+            log.info("[{}] turned quick deploy off on site {}", request.requestId(), siteId);
+          }
+          String script;
+          try {
+            script =
+                DeployScript.render(
+                    request.template(),
+                    sha,
+                    branch,
+                    DeployScript.sitePath(site.username(), site.name()),
+                    php);
+          } catch (IllegalArgumentException e) {
+            throw ForgeFailures.of(FailureType.INVALID_INPUT, e.getMessage());
+          }
+          client.updateDeploymentScript(serverId, siteId, script);
+          log.info(
+              "[{}] pinned the deployment script of site {} to {}",
+              request.requestId(),
+              siteId,
+              sha);
+          return null;
+        });
+  }
+
   /**
    * Records the newest history id before posting (as heartbeat details, which survive retries), so
    * a retry adopts the entry its earlier attempt started instead of posting again. Returns only
@@ -547,14 +583,11 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             return deploymentRef(serverId, siteId, deployment);
           }
           if (FAILED.equals(deployment.status())) {
+            // The log's end travels as a detail: the message stays short, the error is at the end.
             throw ForgeFailures.of(
                 FailureType.FAILED,
-                "deployment "
-                    + deployment.id()
-                    + " of site "
-                    + siteId
-                    + " failed; end of its log:\n"
-                    + logTail(serverId, siteId));
+                "deployment " + deployment.id() + " of site " + siteId + " failed",
+                logTail(serverId, siteId));
           }
           throw ForgeFailures.notReady(
               "deployment " + deployment.id() + " is " + deployment.status());
@@ -715,17 +748,9 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     } catch (ForgeException e) {
       return "(the log could not be read: " + e.getMessage() + ")";
     }
-    String[] lines = text.strip().split("\\R");
-    StringBuilder tail = new StringBuilder();
-    for (int i = Math.max(0, lines.length - LOG_TAIL_LINES); i < lines.length; i++) {
-      tail.append(lines[i]).append('\n');
-    }
-    String clipped =
-        tail.length() <= LOG_TAIL_CHARS
-            ? tail.toString()
-            : "…" + tail.substring(tail.length() - LOG_TAIL_CHARS);
-    // The tail travels into history and the PR comment: whatever looks like a credential goes.
-    return Redactor.redact(clipped);
+    // Redacted before it is cut, so a credential split by the cut cannot survive in part; the tail
+    // travels into history, the status and the PR comment.
+    return DeploymentLogTail.of(Redactor.redact(text));
   }
 
   private static DeploymentRef deploymentRef(long serverId, long siteId, Deployment d) {

@@ -310,6 +310,28 @@ public final class ForgeClient {
         Deployment.class);
   }
 
+  /**
+   * Replaces the site's deployment script ({@code PUT …/deployment/script}, body {@code {"content":
+   * "…"}}); Forge runs it on the next deployment.
+   */
+  public void updateDeploymentScript(long serverId, long siteId, String content) {
+    send(
+        put(
+            "servers/{server}/sites/{site}/deployment/script",
+            new FileContent(content),
+            serverId,
+            siteId));
+  }
+
+  public String getDeploymentScript(long serverId, long siteId) {
+    return text(send(get("servers/{server}/sites/{site}/deployment/script", serverId, siteId)));
+  }
+
+  /** Turns quick deploy (deploy on every push) off: {@code DELETE …/deployment}. */
+  public void disableQuickDeploy(long serverId, long siteId) {
+    send(delete("servers/{server}/sites/{site}/deployment", serverId, siteId));
+  }
+
   /** The log of the site's last deployment, as text. */
   public String getDeploymentLog(long serverId, long siteId) {
     return text(send(get("servers/{server}/sites/{site}/deployment/log", serverId, siteId)));

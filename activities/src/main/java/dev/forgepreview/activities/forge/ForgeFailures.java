@@ -53,6 +53,11 @@ final class ForgeFailures {
     return builder(type, message).build();
   }
 
+  /** As {@link #of(FailureType, String)}, with details the workflow reads (a log's end). */
+  static ApplicationFailure of(FailureType type, String message, Object... details) {
+    return builder(type, message).setDetails(details).build();
+  }
+
   private static ApplicationFailure.Builder builder(FailureType type, String message) {
     return ApplicationFailure.newBuilder()
         .setType(type.name())

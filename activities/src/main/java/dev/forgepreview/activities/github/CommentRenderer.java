@@ -1,8 +1,10 @@
 package dev.forgepreview.activities.github;
 
+import dev.forgepreview.workflows.DeploymentLogTail;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewStatus;
 import dev.forgepreview.workflows.StepRecord;
+import dev.forgepreview.workflows.UpdateFailure;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -81,6 +83,7 @@ public final class CommentRenderer {
       md.append("| **Expires** | ").append(escape(status.expiresAt())).append(" |\n");
     }
     md.append('\n');
+    updateFailure(md, status);
     md.append("Comment `/update` to redeploy the latest commit of this pull request, ")
         .append("or `/destroy` to tear the environment down now.\n\n");
     collapsedSteps(md, status.steps());
@@ -95,6 +98,7 @@ public final class CommentRenderer {
         .append(status.failureReason() == null ? "unknown" : escape(status.failureReason()))
         .append("  \n");
     md.append("**Commit:** ").append(sha(status.headSha())).append("\n\n");
+    logBlock(md, status.failureLog());
     List<String> rolledBack = status.rolledBack();
     if (rolledBack == null || rolledBack.isEmpty()) {
       md.append("Nothing had to be rolled back.\n\n");
@@ -105,6 +109,51 @@ public final class CommentRenderer {
     }
     md.append("Comment `/update` (or push a commit) to try again.\n\n");
     collapsedSteps(md, status.steps());
+  }
+
+  /** An update that failed while the preview stayed on the commit deployed before it. */
+  private static void updateFailure(StringBuilder md, PreviewStatus status) {
+    UpdateFailure failure = status.lastUpdateFailure();
+    if (failure == null) {
+      return;
+    }
+    md.append("#### ❌ The update to ")
+        .append(sha(failure.sha()))
+        .append(" failed\n\n")
+        .append("**Step:** ")
+        .append(failure.step() == null ? "unknown" : escape(failure.step()))
+        .append("  \n**Reason:** ")
+        .append(failure.reason() == null ? "unknown" : escape(failure.reason()))
+        .append("\n\nThe preview still runs ")
+        .append(sha(status.deployedSha()))
+        .append(".\n\n");
+    logBlock(md, failure.log());
+  }
+
+  /**
+   * The end of a deployment log in a fenced code block (no Markdown, HTML or mentions inside),
+   * fenced with more backticks than any run in the log so the log cannot close it.
+   */
+  static void logBlock(StringBuilder md, String log) {
+    String tail = DeploymentLogTail.of(log);
+    if (tail == null || tail.isBlank()) {
+      return;
+    }
+    String text = tail.replaceAll("[\\p{Cntrl}&&[^\n\t]]", "");
+    int longest = 0;
+    int run = 0;
+    for (int i = 0; i < text.length(); i++) {
+      run = text.charAt(i) == '`' ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    String fence = "`".repeat(Math.max(3, longest + 1));
+    md.append("End of the deployment log:\n\n")
+        .append(fence)
+        .append('\n')
+        .append(text)
+        .append('\n')
+        .append(fence)
+        .append("\n\n");
   }
 
   private static void destroying(StringBuilder md, PreviewStatus status) {

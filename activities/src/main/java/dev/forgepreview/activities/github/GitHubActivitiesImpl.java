@@ -9,6 +9,7 @@ import dev.forgepreview.activities.github.GitHubModels.PullRequest;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewIds;
 import dev.forgepreview.workflows.PreviewStatus;
+import dev.forgepreview.workflows.UpdateFailure;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import java.io.IOException;
 import java.util.LinkedHashSet;
@@ -77,8 +78,8 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
       throw GitHubFailures.invalidInput("the head sha is not a commit sha");
     }
     try {
-      publishComment(ref, status);
-      publishDeployment(ref, status);
+      String commentUrl = publishComment(ref, status);
+      publishDeployment(ref, status, commentUrl);
     } catch (GitHubException e) {
       throw GitHubFailures.from(e);
     } catch (IOException e) {
@@ -86,7 +87,8 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
     }
   }
 
-  private void publishComment(PullRequestRef ref, PreviewStatus status)
+  /** Returns the comment's address, or null when GitHub sent none. */
+  private String publishComment(PullRequestRef ref, PreviewStatus status)
       throws IOException, GitHubException {
     String previewId = PreviewIds.workflowId(ref.owner(), ref.repo(), ref.number());
     String marker = CommentRenderer.marker(previewId);
@@ -101,6 +103,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
       IssueComment created = client.createIssueComment(ref.owner(), ref.repo(), ref.number(), body);
       log.info(
           "Created the preview comment {} on {} ({})", created.id(), describe(ref), status.phase());
+      return created.htmlUrl();
     } else if (!body.equals(existing.get().body())) {
       client.updateIssueComment(ref.owner(), ref.repo(), existing.get().id(), body);
       log.info(
@@ -111,9 +114,10 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
     } else {
       log.debug("The preview comment on {} is up to date", describe(ref));
     }
+    return existing.get().htmlUrl();
   }
 
-  private void publishDeployment(PullRequestRef ref, PreviewStatus status)
+  private void publishDeployment(PullRequestRef ref, PreviewStatus status, String commentUrl)
       throws IOException, GitHubException {
     String environment = environment(ref.number());
     String state = deploymentState(status.phase());
@@ -126,18 +130,30 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
         Optional<Deployment> deployment =
             client.findDeployment(ref.owner(), ref.repo(), sha, environment);
         if (deployment.isPresent()) {
-          setStatus(ref, deployment.get(), state, null, "Preview destroyed");
+          setStatus(ref, deployment.get(), state, null, "Preview destroyed", null);
         }
       }
       return;
+    }
+    UpdateFailure failure = status.lastUpdateFailure();
+    boolean headFailed = false;
+    if (failure != null && failure.sha() != null && SHA.matcher(failure.sha()).matches()) {
+      // The failed commit's deployment says so; the one that is really deployed keeps its success.
+      Deployment failed = findOrCreateDeployment(ref, failure.sha(), environment);
+      setStatus(ref, failed, "failure", null, updateFailure(failure), safeUrl(commentUrl));
+      headFailed = failure.sha().equals(status.headSha());
     }
     if (status.headSha() == null) {
       log.debug("No head sha yet for {}: no deployment", describe(ref));
       return;
     }
+    if (headFailed && "success".equals(state)) {
+      return;
+    }
     Deployment deployment = findOrCreateDeployment(ref, status.headSha(), environment);
     String url = "success".equals(state) ? safeUrl(status.previewUrl()) : null;
-    setStatus(ref, deployment, state, url, description(status));
+    String logUrl = "failure".equals(state) ? safeUrl(commentUrl) : null;
+    setStatus(ref, deployment, state, url, description(status), logUrl);
   }
 
   private Deployment findOrCreateDeployment(PullRequestRef ref, String sha, String environment)
@@ -157,7 +173,12 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
   }
 
   private void setStatus(
-      PullRequestRef ref, Deployment deployment, String state, String url, String description)
+      PullRequestRef ref,
+      Deployment deployment,
+      String state,
+      String url,
+      String description,
+      String logUrl)
       throws IOException, GitHubException {
     Optional<DeploymentStatus> latest =
         client.latestDeploymentStatus(ref.owner(), ref.repo(), deployment.id());
@@ -168,7 +189,10 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
       return;
     }
     client.createDeploymentStatus(
-        ref.owner(), ref.repo(), deployment.id(), new NewDeploymentStatus(state, url, description));
+        ref.owner(),
+        ref.repo(),
+        deployment.id(),
+        new NewDeploymentStatus(state, url, description, logUrl));
     log.info("Deployment {} of {} is now {}", deployment.id(), describe(ref), state);
   }
 
@@ -192,8 +216,31 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
               "Preview failed" + (status.failedStep() == null ? "" : " at " + status.failedStep());
           case DESTROYING, DESTROYED -> "Preview destroyed";
         };
-    text = text.replaceAll("\\p{Cntrl}", " ");
-    return text.length() <= MAX_DESCRIPTION ? text : text.substring(0, MAX_DESCRIPTION - 1) + "…";
+    return fitDescription(text);
+  }
+
+  /**
+   * E.g. "Update to 1a2b3c4 failed at wait-deployment#2: FAILED: deployment 12 of site 3 failed".
+   */
+  private static String updateFailure(UpdateFailure failure) {
+    String sha = failure.sha().substring(0, Math.min(7, failure.sha().length()));
+    String text = "Update to " + sha + " failed";
+    if (failure.step() != null) {
+      text += " at " + failure.step();
+    }
+    if (failure.reason() != null) {
+      text += ": " + failure.reason();
+    }
+    return fitDescription(text);
+  }
+
+  /** One line of at most {@link #MAX_DESCRIPTION} characters (GitHub refuses longer ones). */
+  static String fitDescription(String text) {
+    String line = text.replaceAll("\\p{Cntrl}+", " ").strip();
+    if (line.codePointCount(0, line.length()) <= MAX_DESCRIPTION) {
+      return line;
+    }
+    return line.substring(0, line.offsetByCodePoints(0, MAX_DESCRIPTION - 1)) + "…";
   }
 
   private static String safeUrl(String url) {

@@ -63,6 +63,9 @@ public final class GitHubModels {
   /**
    * @param state {@code in_progress}, {@code success}, {@code failure}, {@code inactive}, ...
    * @param environmentUrl shown as "View deployment" on the pull request; null to omit
+   * @param description at most 140 characters (GitHub's limit)
+   * @param logUrl where the deployment's output is shown (the preview's comment); null to omit
    */
-  public record NewDeploymentStatus(String state, String environmentUrl, String description) {}
+  public record NewDeploymentStatus(
+      String state, String environmentUrl, String description, String logUrl) {}
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.ForgeSimulatorExtension;
+import dev.forgepreview.workflows.DeploymentLogTail;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.ForgeActivities.AwaitDeploymentRequest;
@@ -13,6 +14,7 @@ import dev.forgepreview.workflows.activities.ForgeActivities.CreateSiteRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeployRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeploymentRef;
 import dev.forgepreview.workflows.activities.ForgeActivities.InstallRepositoryRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.WriteDeploymentScriptRequest;
 import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -134,7 +136,95 @@ class DeploySiteTest {
 
     assertThat(failure.getType()).isEqualTo(FailureType.FAILED.name());
     assertThat(failure.isNonRetryable()).isTrue();
-    assertThat(failure.getOriginalMessage()).contains("exited with status 1");
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo("deployment " + started.deploymentId() + " of site " + siteId + " failed");
+    assertThat(failure.getDetails().get(0, String.class)).endsWith("exited with status 1");
+  }
+
+  @Test
+  void failedDeploymentKeepsTheRedactedEndOfALongLog() {
+    StringBuilder log = new StringBuilder();
+    for (int i = 1; i <= 200; i++) {
+      log.append("line ").append(i).append(" of the composer output\n");
+    }
+    log.append("DB_PASSWORD=hunter2-very-secret\n");
+    log.append("Deployment script exited with status 1: migration 2024_01_01 failed\n");
+    simulator.faults().respondWith("GET", "/deployment/log$", 200, log.toString(), "text/plain");
+    simulator.faults().failNextDeploys(1);
+    DeploymentRef started = activities.deploySite(request());
+    simulator.manualClock().advance(Duration.ofMinutes(2));
+
+    ApplicationFailure failure =
+        failureOf(
+            () ->
+                activities.awaitDeployment(
+                    new AwaitDeploymentRequest("r", serverId, siteId, started.deploymentId())));
+
+    String tail = failure.getDetails().get(0, String.class);
+    assertThat(tail)
+        .endsWith("exited with status 1: migration 2024_01_01 failed")
+        .contains("line 200 of")
+        .doesNotContain("line 1 of")
+        .doesNotContain("hunter2");
+    assertThat(tail.lines()).hasSize(DeploymentLogTail.MAX_LINES);
+    assertThat(tail.length()).isLessThanOrEqualTo(DeploymentLogTail.MAX_CHARS);
+  }
+
+  @Test
+  void theScriptIsPinnedToTheShaAndTheDeploymentReportsThatCommit() {
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    activities.writeDeploymentScript(
+        new WriteDeploymentScriptRequest("r", serverId, siteId, sha, "feature/x", "php83", null));
+
+    String script = ForgeFixtures.client(simulator).getDeploymentScript(serverId, siteId);
+    assertThat(script)
+        .contains("cd '/home/pr1/pr-1.example.com'")
+        .contains("git reset --hard '" + sha + "'")
+        .contains("'php8.3' artisan migrate --force")
+        .doesNotContain("git pull");
+
+    DeploymentRef started = activities.deploySite(request());
+    simulator.manualClock().advance(Duration.ofMinutes(2));
+    DeploymentRef finished =
+        activities.awaitDeployment(
+            new AwaitDeploymentRequest("r", serverId, siteId, started.deploymentId()));
+    assertThat(finished.commitHash()).isEqualTo(sha);
+  }
+
+  @Test
+  void quickDeployThatForgeTurnedOnIsTurnedOffBeforeTheScriptIsWritten() {
+    simulator.settings().quickDeployOnInstall(true);
+    CreateSiteRequest other =
+        new CreateSiteRequest("r", serverId, "pr-2.example.com", "pr2", null, "/public");
+    failureOf(() -> activities.createSite(other));
+    simulator.manualClock().advance(simulator.settings().siteInstallDuration());
+    long otherId = activities.createSite(other).siteId();
+    InstallRepositoryRequest repository =
+        new InstallRepositoryRequest("r", serverId, otherId, "github", "acme/shop", "main", true);
+    failureOf(() -> activities.installRepository(repository));
+    simulator.manualClock().advance(simulator.settings().repositoryInstallDuration());
+    ForgeClient client = ForgeFixtures.client(simulator);
+    assertThat(client.getSite(serverId, otherId).quickDeploy()).isTrue();
+
+    activities.writeDeploymentScript(
+        new WriteDeploymentScriptRequest("r", serverId, otherId, "abc1234", "main", null, null));
+
+    assertThat(client.getSite(serverId, otherId).quickDeploy()).isFalse();
+    assertThat(calls(simulator, "DELETE", "servers/{id}/sites/{id}/deployment")).isEqualTo(1);
+  }
+
+  @Test
+  void aTemplateThatDoesNotPinTheShaIsInvalidInputAndWritesNothing() {
+    ApplicationFailure failure =
+        failureOf(
+            () ->
+                activities.writeDeploymentScript(
+                    new WriteDeploymentScriptRequest(
+                        "r", serverId, siteId, "abc1234", "main", null, "git pull\n")));
+
+    assertThat(failure.getType()).isEqualTo(FailureType.INVALID_INPUT.name());
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(calls(simulator, "PUT", "servers/{id}/sites/{id}/deployment/script")).isZero();
   }
 
   @Test

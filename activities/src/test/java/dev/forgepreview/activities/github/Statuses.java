@@ -69,7 +69,9 @@ final class Statuses {
         failedStep,
         failureReason,
         rolledBack,
-        1);
+        1,
+        null,
+        null);
   }
 
   static StepRecord step(String name, StepState state, String message) {

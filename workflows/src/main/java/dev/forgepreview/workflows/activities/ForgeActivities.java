@@ -71,13 +71,23 @@ public interface ForgeActivities {
   @ActivityMethod
   long obtainCertificate(ObtainCertificateRequest request);
 
+  /**
+   * Makes the next deployment check out exactly {@code request.sha()}: turns quick deploy off when
+   * the site has it on (nothing deploys behind the workflow's back), then writes the site's
+   * deployment script rendered from {@code request.template()} (null: the built-in default).
+   * Idempotent.
+   */
+  @ActivityMethod
+  void writeDeploymentScript(WriteDeploymentScriptRequest request);
+
   /** Starts a deployment, at most once per request even when retried. */
   @ActivityMethod
   DeploymentRef deploySite(DeployRequest request);
 
   /**
-   * Fails with {@code NOT_READY} while the deployment runs; with non-retryable {@code FAILED} (and
-   * the log's tail in the message) when it ended {@code failed}.
+   * Fails with {@code NOT_READY} while the deployment runs; with non-retryable {@code FAILED} when
+   * it ended {@code failed}, the end of its log (redacted, bounded by {@link
+   * dev.forgepreview.workflows.DeploymentLogTail}) as the failure's first detail.
    */
   @ActivityMethod
   DeploymentRef awaitDeployment(AwaitDeploymentRequest request);
@@ -162,6 +172,19 @@ public interface ForgeActivities {
       int timeout) {}
 
   record ObtainCertificateRequest(String requestId, long serverId, long siteId, String domain) {}
+
+  /**
+   * {@code template} uses {@code {sha}}, {@code {branch}}, {@code {site_path}} and {@code {php}};
+   * {@code phpVersion} is Forge's name ({@code php83}).
+   */
+  record WriteDeploymentScriptRequest(
+      String requestId,
+      long serverId,
+      long siteId,
+      String sha,
+      String branch,
+      String phpVersion,
+      String template) {}
 
   record DeployRequest(String requestId, long serverId, long siteId, String headSha) {}
 
