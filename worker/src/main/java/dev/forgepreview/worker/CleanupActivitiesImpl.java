@@ -1,5 +1,6 @@
 package dev.forgepreview.worker;
 
+import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.DestroySignal;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewIds;
@@ -14,7 +15,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -64,10 +64,10 @@ public final class CleanupActivitiesImpl implements CleanupActivities {
                   .build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        throw ApplicationFailure.newNonRetryableFailure(
+        throw ActivityFailures.of(
+            FailureType.FAILED,
             "this Temporal server cannot list workflows (no visibility): the cleanup cannot tell"
-                + " live previews from orphans, so it does nothing",
-            FailureType.FAILED.name());
+                + " live previews from orphans, so it does nothing");
       }
       throw e;
     }

@@ -7,9 +7,9 @@ import dev.forgepreview.activities.ssh.DbCredentials;
 import dev.forgepreview.activities.ssh.MasterCredentials;
 import dev.forgepreview.activities.ssh.SshSettings;
 import dev.forgepreview.settings.Env;
+import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
-import io.temporal.failure.ApplicationFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +55,12 @@ final class DatabaseCloneWiring {
 
     @Override
     public CloneResult cloneDatabase(CloneDatabaseRequest request) {
-      throw ApplicationFailure.newNonRetryableFailure(WHY, FailureType.INVALID_INPUT.name());
+      throw ActivityFailures.of(FailureType.INVALID_INPUT, WHY);
     }
 
     @Override
     public void flushRedis(FlushRedisRequest request) {
-      throw ApplicationFailure.newNonRetryableFailure(WHY, FailureType.INVALID_INPUT.name());
+      throw ActivityFailures.of(FailureType.INVALID_INPUT, WHY);
     }
   }
 }

@@ -1,10 +1,10 @@
 package dev.forgepreview.worker;
 
 import dev.forgepreview.settings.RepositorySettings;
+import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewSettings;
 import dev.forgepreview.workflows.activities.SettingsActivities;
-import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -28,12 +28,12 @@ public final class SettingsActivitiesImpl implements SettingsActivities {
         .map(PreviewSettings::withEnvironmentKeysOnly)
         .orElseThrow(
             () ->
-                ApplicationFailure.newNonRetryableFailure(
+                ActivityFailures.of(
+                    FailureType.VALIDATION,
                     request.owner()
                         + "/"
                         + request.repo()
-                        + " is not in the repositories file of this worker",
-                    FailureType.VALIDATION.name()));
+                        + " is not in the repositories file of this worker"));
   }
 
   @Override

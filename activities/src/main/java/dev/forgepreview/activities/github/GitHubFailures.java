@@ -1,43 +1,39 @@
 package dev.forgepreview.activities.github;
 
+import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.FailureType;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 
 /**
- * Client exceptions as {@link ApplicationFailure}s of our {@link FailureType}s. The messages are
- * the exceptions' own (call, status, GitHub's short message), never a cause chain that could carry
- * a body or a token.
+ * Which {@link FailureType} each GitHub client exception is; retryability and retry delay are
+ * decided by {@link ActivityFailures}. The messages are the exceptions' own (call, status, GitHub's
+ * short message), never a cause chain that could carry a body or a token.
  */
 final class GitHubFailures {
   private GitHubFailures() {}
 
   static ApplicationFailure from(GitHubHttpException e) {
+    return ActivityFailures.of(typeOf(e), e.getMessage(), e.retryAfter(), null);
+  }
+
+  static FailureType typeOf(GitHubHttpException e) {
     int status = e.status();
     if (e.rateLimited()) {
-      return retryable(FailureType.RATE_LIMITED, e.getMessage(), e);
+      return FailureType.RATE_LIMITED;
     }
     if (status >= 500 || status == 408) {
-      return retryable(FailureType.TRANSIENT, e.getMessage(), e);
+      return FailureType.TRANSIENT;
     }
-    FailureType type =
-        switch (status) {
-          case 401, 403 -> FailureType.AUTHENTICATION;
-          case 404 -> FailureType.NOT_FOUND;
-          default -> FailureType.VALIDATION;
-        };
-    return ApplicationFailure.newBuilder()
-        .setType(type.name())
-        .setMessage(e.getMessage())
-        .setNonRetryable(true)
-        .build();
+    return switch (status) {
+      case 401, 403 -> FailureType.AUTHENTICATION;
+      case 404 -> FailureType.NOT_FOUND;
+      default -> FailureType.VALIDATION;
+    };
   }
 
   static ApplicationFailure from(GitHubBadResponseException e) {
-    return ApplicationFailure.newBuilder()
-        .setType(FailureType.BAD_RESPONSE.name())
-        .setMessage(e.getMessage())
-        .build();
+    return ActivityFailures.of(FailureType.BAD_RESPONSE, e.getMessage());
   }
 
   /** Credentials that cannot sign or could not be written: retrying cannot help. */
@@ -48,35 +44,15 @@ final class GitHubFailures {
     if (e instanceof GitHubBadResponseException bad) {
       return from(bad);
     }
-    return ApplicationFailure.newBuilder()
-        .setType(FailureType.AUTHENTICATION.name())
-        .setMessage(e.getMessage())
-        .setNonRetryable(true)
-        .build();
+    return ActivityFailures.of(FailureType.AUTHENTICATION, e.getMessage());
   }
 
   static ApplicationFailure from(IOException e) {
-    return ApplicationFailure.newBuilder()
-        .setType(FailureType.TRANSIENT.name())
-        .setMessage("GitHub could not be reached: " + e.getClass().getSimpleName())
-        .build();
+    return ActivityFailures.of(
+        FailureType.TRANSIENT, "GitHub could not be reached: " + e.getClass().getSimpleName());
   }
 
   static ApplicationFailure invalidInput(String message) {
-    return ApplicationFailure.newBuilder()
-        .setType(FailureType.INVALID_INPUT.name())
-        .setMessage(message)
-        .setNonRetryable(true)
-        .build();
-  }
-
-  private static ApplicationFailure retryable(
-      FailureType type, String message, GitHubHttpException e) {
-    ApplicationFailure.Builder failure =
-        ApplicationFailure.newBuilder().setType(type.name()).setMessage(message);
-    if (e.retryAfter() != null) {
-      failure.setNextRetryDelay(e.retryAfter());
-    }
-    return failure.build();
+    return ActivityFailures.of(FailureType.INVALID_INPUT, message);
   }
 }

@@ -1,9 +1,9 @@
 package dev.forgepreview.activities.github;
 
+import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewIds;
 import dev.forgepreview.workflows.activities.GitHubActivities;
-import io.temporal.failure.ApplicationFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,13 +17,10 @@ public final class LoggingGitHubActivities implements GitHubActivities {
 
   @Override
   public PullRequestHead resolvePullRequest(PullRequestRef request) {
-    throw ApplicationFailure.newBuilder()
-        .setType(FailureType.NOT_FOUND.name())
-        .setMessage(
-            "[dev mode, GitHub not configured] cannot resolve a pull request's head; send the"
-                + " update signal with headSha and branch instead")
-        .setNonRetryable(true)
-        .build();
+    throw ActivityFailures.of(
+        FailureType.NOT_FOUND,
+        "[dev mode, GitHub not configured] cannot resolve a pull request's head; send the"
+            + " update signal with headSha and branch instead");
   }
 
   @Override

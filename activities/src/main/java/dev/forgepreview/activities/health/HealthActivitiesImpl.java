@@ -1,8 +1,8 @@
 package dev.forgepreview.activities.health;
 
+import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.activities.HealthActivities;
-import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.util.Objects;
@@ -48,11 +48,7 @@ public final class HealthActivitiesImpl implements HealthActivities {
   public int checkConnectivity(ConnectivityRequest request) {
     HttpUrl url = request == null || request.url() == null ? null : HttpUrl.parse(request.url());
     if (url == null) {
-      throw ApplicationFailure.newBuilder()
-          .setType(FailureType.INVALID_INPUT.name())
-          .setMessage("the preview URL is not an http(s) URL")
-          .setNonRetryable(true)
-          .build();
+      throw ActivityFailures.of(FailureType.INVALID_INPUT, "the preview URL is not an http(s) URL");
     }
     Request get =
         new Request.Builder().url(url).get().header("User-Agent", "forge-preview-health").build();
@@ -75,10 +71,6 @@ public final class HealthActivitiesImpl implements HealthActivities {
   }
 
   private static ApplicationFailure notReady(String message) {
-    return ApplicationFailure.newBuilder()
-        .setType(FailureType.NOT_READY.name())
-        .setMessage(message)
-        .setCategory(ApplicationErrorCategory.BENIGN)
-        .build();
+    return ActivityFailures.notReady(message);
   }
 }

@@ -3,6 +3,7 @@ package dev.forgepreview.activities.ssh;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.activities.secrets.Redactor;
 import dev.forgepreview.activities.ssh.SshConnection.RemoteCommand;
+import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewSettings.MasterDatabase;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
@@ -369,12 +370,7 @@ public final class DatabaseCloneActivitiesImpl implements DatabaseCloneActivitie
   }
 
   private static ApplicationFailure failure(FailureType type, String message, Exception cause) {
-    boolean nonRetryable = java.util.Arrays.asList(FailureType.NON_RETRYABLE).contains(type.name());
     // No cause: its message would carry the remote stderr into history unredacted.
-    return ApplicationFailure.newBuilder()
-        .setMessage(Redactor.redact(message))
-        .setType(type.name())
-        .setNonRetryable(nonRetryable)
-        .build();
+    return ActivityFailures.of(type, Redactor.redact(message));
   }
 }
