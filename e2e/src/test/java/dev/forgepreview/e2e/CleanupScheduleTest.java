@@ -37,7 +37,7 @@ class CleanupScheduleTest {
         "the cleanup to delete the orphan server " + orphan,
         () -> system.resources(orphan).none(),
         () -> "inventory: " + system.inventory().toPrettyString());
-    assertThat(system.resources("pr-" + live + "-shop").servers())
+    assertThat(system.resources(E2eSystem.serverName(live)).servers())
         .as("the live preview's server")
         .isEqualTo(1);
     assertThat(system.status(id))

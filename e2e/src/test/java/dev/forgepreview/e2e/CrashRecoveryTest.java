@@ -15,7 +15,7 @@ class CrashRecoveryTest {
       throws Exception {
     int number = 501;
     String id = E2eSystem.workflowId(REPO, number);
-    String server = "pr-" + number + "-shop";
+    String server = E2eSystem.serverName(number);
     assertThat(system.sendPullRequest(REPO, "opened", number, E2eSystem.randomSha()))
         .isBetween(200, 299);
 
@@ -39,7 +39,7 @@ class CrashRecoveryTest {
   void temporalServerRestartedWhileProvisioningLosesNothing(E2eSystem system) throws Exception {
     int number = 601;
     String id = E2eSystem.workflowId(REPO, number);
-    String server = "pr-" + number + "-shop";
+    String server = E2eSystem.serverName(number);
     assertThat(system.sendPullRequest(REPO, "opened", number, E2eSystem.randomSha()))
         .isBetween(200, 299);
 

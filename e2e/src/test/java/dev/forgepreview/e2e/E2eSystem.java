@@ -523,6 +523,14 @@ final class E2eSystem implements AutoCloseable {
     }
   }
 
+  /**
+   * The dedicated server of acme/shop's preview {@code number}: {@code pr-{number}-{project}} and
+   * the owner hash of {@code acme/shop} (README, Naming).
+   */
+  static String serverName(int number) {
+    return "pr-" + number + "-shop-9b3a2c";
+  }
+
   Resources resources(String serverName) {
     JsonNode inventory = inventory();
     List<Long> serverIds = new ArrayList<>();

@@ -36,7 +36,7 @@ class OperatorCliTest {
     assertThat(signal.exitCode()).as(signal.output()).isZero();
 
     system.awaitPhase(id, "DESTROYED");
-    String server = "pr-" + number + "-shop";
+    String server = E2eSystem.serverName(number);
     E2eSystem.await(
         "the simulator to hold nothing of " + server,
         () -> system.resources(server).none(),
@@ -68,7 +68,7 @@ class OperatorCliTest {
     assertThat(signal.exitCode()).as(signal.output()).isZero();
 
     system.awaitPhase(id, "DESTROYED");
-    String server = "pr-" + number + "-shop";
+    String server = E2eSystem.serverName(number);
     E2eSystem.await(
         "the simulator to hold nothing of " + server,
         () -> system.resources(server).none(),

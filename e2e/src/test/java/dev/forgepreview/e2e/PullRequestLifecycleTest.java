@@ -57,7 +57,7 @@ class PullRequestLifecycleTest {
         .anySatisfy(c -> assertThat(c.body().path("ref").asText()).isEqualTo(sha));
 
     // The simulator holds exactly one server, site and database for the preview.
-    E2eSystem.Resources resources = system.resources("pr-" + number + "-shop");
+    E2eSystem.Resources resources = system.resources(E2eSystem.serverName(number));
     assertThat(resources.servers()).isEqualTo(1);
     assertThat(resources.sites()).isEqualTo(1);
     assertThat(resources.databases()).isEqualTo(1);
@@ -91,7 +91,7 @@ class PullRequestLifecycleTest {
         .extracting(d -> d.path("sha").asText())
         .containsExactlyInAnyOrder(second, first);
     assertThat(system.github.comments("acme", "shop", number)).hasSize(1);
-    assertThat(system.resources("pr-" + number + "-shop").servers()).isEqualTo(1);
+    assertThat(system.resources(E2eSystem.serverName(number)).servers()).isEqualTo(1);
   }
 
   static JsonNode awaitDeployment(E2eSystem system, int number, String sha) {

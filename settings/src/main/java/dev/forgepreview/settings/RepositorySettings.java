@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.forgepreview.workflows.DeployScriptTemplate;
+import dev.forgepreview.workflows.NameCollisions;
 import dev.forgepreview.workflows.PreviewSettings;
 import dev.forgepreview.workflows.PreviewSettings.Trigger;
 import java.io.IOException;
@@ -313,42 +314,21 @@ public final class RepositorySettings {
   }
 
   /**
-   * Two repositories whose previews would get the same server, site or database names would adopt
-   * and then delete each other's resources.
+   * Two repositories whose previews would get the same server, site, database or user names would
+   * adopt and then delete each other's resources: checked on the derived names ({@link
+   * NameCollisions}), reported at the first repository concerned.
    */
   private static void rejectCollidingNames(Lines lines, Collection<PreviewSettings> all) {
-    Map<String, String> sites = new LinkedHashMap<>();
-    Map<String, String> databases = new LinkedHashMap<>();
-    for (PreviewSettings s : all) {
-      String site =
-          s.siteTemplate().replace("{project}", s.project()).replace("{domain}", s.domain());
-      String other = sites.putIfAbsent(site.toLowerCase(Locale.ROOT), s.repository());
-      if (other != null) {
-        throw new ConfigurationException(
-            lines.at(pointer("repositories", s.repository()))
-                + ": "
-                + other
-                + " and "
-                + s.repository()
-                + " would give their previews the same names (same project and domain): set"
-                + " `project` on one of them");
-      }
-      if (s.mode() == PreviewSettings.Mode.SHARED) {
-        String database =
-            s.sharedServerId() + "/" + s.databaseTemplate().replace("{project}", s.project());
-        other = databases.putIfAbsent(database.toLowerCase(Locale.ROOT), s.repository());
-        if (other != null) {
-          throw new ConfigurationException(
-              lines.at(pointer("repositories", s.repository()))
-                  + ": "
-                  + other
-                  + " and "
-                  + s.repository()
-                  + " share server "
-                  + s.sharedServerId()
-                  + " and database names: put {project} in databaseTemplate");
-        }
-      }
+    List<NameCollisions.Collision> collisions = NameCollisions.find(all);
+    if (!collisions.isEmpty()) {
+      NameCollisions.Collision first = collisions.get(0);
+      throw new ConfigurationException(
+          lines.at(pointer("repositories", first.repository()))
+              + ": "
+              + collisions.stream()
+                  .map(NameCollisions.Collision::message)
+                  .distinct()
+                  .collect(java.util.stream.Collectors.joining("; ")));
     }
   }
 

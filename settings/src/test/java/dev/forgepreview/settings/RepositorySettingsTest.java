@@ -194,8 +194,8 @@ class RepositorySettingsTest {
                       org2/web: {}
                     """))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("org1/web and org2/web")
-        .hasMessageContaining("set `project`");
+        .hasMessageContaining("org1/web #1 and org2/web #1 would both get the site")
+        .hasMessageContaining("set a different `project`");
     assertThatThrownBy(
             () ->
                 parse(
@@ -205,7 +205,7 @@ class RepositorySettingsTest {
                       acme/shop: {}
                       acme/blog: {}
                     """))
-        .hasMessageContaining("put {project} in databaseTemplate");
+        .hasMessageContaining("acme/shop #1 and acme/blog #1 would both get the database pr_1");
     parse(
         """
         defaults: {domain: preview.example.com, mode: shared, sharedServerId: 5,
@@ -214,6 +214,36 @@ class RepositorySettingsTest {
           acme/shop: {}
           acme/blog: {}
         """);
+  }
+
+  /**
+   * The issue's two cases. On the old code the first was accepted and both previews of PR 42 got
+   * the server pr-42-web; the second passed the raw comparison though both sites are pr-N-my-shop.
+   */
+  @Test
+  void theCheckRunsOnDerivedNames() {
+    RepositorySettings accepted =
+        parse(
+            """
+            repositories:
+              org1/web: {domain: a.example}
+              org2/web: {domain: b.example}
+            """);
+    assertThat(accepted.all()).hasSize(2);
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: preview.example.com}
+                    repositories:
+                      acme/my_shop: {}
+                      acme/my-shop: {}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("repositories.yaml:")
+        .hasMessageContaining(
+            "acme/my_shop #1 and acme/my-shop #1 would both get the site"
+                + " pr-1-my-shop.preview.example.com");
   }
 
   @Test

@@ -79,7 +79,7 @@ public final class CleanupActivitiesImpl implements CleanupActivities {
           client
               .newUntypedWorkflowStub(workflowId)
               .query(PreviewIds.QUERY_STATUS, PreviewStatus.class);
-      return new OpenPreview(workflowId, status.phase().name(), status.expiresAt());
+      return new OpenPreview(workflowId, status.phase().name(), status.expiresAt(), status.names());
     } catch (WorkflowException | StatusRuntimeException e) {
       // A preview that cannot answer is still open: it is never an orphan, only not expirable now.
       log.warn("status query of {} failed: {}", workflowId, e.getClass().getSimpleName());

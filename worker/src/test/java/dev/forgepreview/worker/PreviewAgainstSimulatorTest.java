@@ -129,7 +129,7 @@ class PreviewAgainstSimulatorTest {
     Inventory inventory = forge.inventory();
     assertThat(inventory.servers())
         .singleElement()
-        .satisfies(s -> assertThat(s.name()).isEqualTo("pr-42-shop"));
+        .satisfies(s -> assertThat(s.name()).isEqualTo("pr-42-shop-9b3a2c"));
     assertThat(inventory.sites()).hasSize(1);
     assertThat(inventory.databases()).hasSize(1);
     assertThat(inventory.databaseUsers()).hasSize(1);

@@ -99,32 +99,26 @@ final class Compensations {
   }
 
   private void delete(Resource resource, String rid) {
-    PreviewSettings settings = state.settings;
-    int number = state.number();
+    PreviewResourceNames names = state.names;
     ForgeActivities forge =
         Workflow.newActivityStub(
             ForgeActivities.class,
             state.options.compensation("Delete " + resource, PreviewIds.FORGE_TASK_QUEUE));
     Long serverId = state.resources.serverId();
     if (resource == Resource.SERVER) {
-      forge.deleteServer(new DeleteServerRequest(rid, PreviewNames.serverName(settings, number)));
+      forge.deleteServer(new DeleteServerRequest(rid, names.server()));
       return;
     }
     if (serverId == null) {
       return; // nothing can exist on a server that was never created
     }
     switch (resource) {
-      case SITE ->
-          forge.deleteSite(
-              new DeleteSiteRequest(rid, serverId, PreviewNames.siteDomain(settings, number)));
+      case SITE -> forge.deleteSite(new DeleteSiteRequest(rid, serverId, names.siteDomain()));
       case DATABASE ->
-          forge.deleteDatabase(
-              new DeleteDatabaseRequest(
-                  rid, serverId, PreviewNames.databaseName(settings, number)));
+          forge.deleteDatabase(new DeleteDatabaseRequest(rid, serverId, names.database()));
       default ->
           forge.deleteDatabaseUser(
-              new DeleteDatabaseUserRequest(
-                  rid, serverId, PreviewNames.databaseUser(settings, number)));
+              new DeleteDatabaseUserRequest(rid, serverId, names.databaseUser()));
     }
   }
 
@@ -144,7 +138,7 @@ final class Compensations {
                   new FlushRedisRequest(
                       state.requestId("flush-redis"),
                       state.resources.serverIp(),
-                      PreviewNames.redisDatabase(state.settings, state.number())));
+                      state.names.redisDatabase()));
           return null;
         });
   }

@@ -27,14 +27,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 
 /** See {@link PreviewCleanupWorkflow}. */
 public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
   private static final Logger log = Workflow.getLogger(PreviewCleanupWorkflowImpl.class);
-  private static final Pattern NUMBER = Pattern.compile("(\\d+)");
   private static final DateTimeFormatter FORGE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -86,37 +83,51 @@ public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
       }
     }
 
-    for (PreviewSettings repo : settings.allRepositorySettings()) {
-      String[] ownerRepo = repo.repository().split("/", 2);
-      Long serverId = repo.mode() == Mode.SHARED ? repo.sharedServerId() : null;
+    List<PreviewSettings> repositories = settings.allRepositorySettings();
+    Set<String> runningNames = new HashSet<>();
+    for (OpenPreview preview : open) {
+      if (preview.names() != null) {
+        runningNames.add("server " + preview.names().server());
+        runningNames.add("site " + preview.names().siteDomain());
+        runningNames.add("database " + preview.names().database());
+      }
+    }
+    for (Long serverId : serversToScan(repositories)) {
       List<NamedResource> found;
       try {
+        // Everything: a custom template's names need not share any prefix.
         found =
             forge
-                .listPreviewResources(new ListPreviewResourcesRequest(serverId, "pr", null))
+                .listPreviewResources(new ListPreviewResourcesRequest(serverId, "", null))
                 .resources();
       } catch (ActivityFailure e) {
-        errors.add(repo.repository() + ": listing Forge resources failed");
+        errors.add(
+            (serverId == null ? "servers" : "server " + serverId)
+                + ": listing Forge resources failed");
         continue;
       }
       for (NamedResource resource : found) {
-        Integer number = ownedNumber(repo, resource);
-        String owner =
-            PreviewIds.workflowId(ownerRepo[0], ownerRepo[1], number == null ? 1 : number);
-        if (number == null || openIds.contains(owner)) {
+        List<Owner> owners = owners(repositories, resource);
+        if (owners.isEmpty() || runningNames.contains(resource.kind() + " " + resource.name())) {
+          continue; // not ours, or a running preview carries this very name
+        }
+        if (owners.stream().anyMatch(o -> openIds.contains(o.workflowId()))) {
           continue;
         }
-        String label = resource.kind() + " " + resource.name() + " (#" + number + ")";
+        Owner owner = owners.get(0);
+        String label = resource.kind() + " " + resource.name() + " (#" + owner.number() + ")";
         if (!olderThan(resource.createdAt(), now, grace)) {
           young.add(label);
           continue;
         }
         if (!dryRun) {
-          if (cleanup.isPreviewRunning(new PreviewRunningRequest(owner))) {
-            continue; // started after the list was taken
+          // Asked again right before the delete: a preview may have started since the list.
+          if (owners.stream()
+              .anyMatch(o -> cleanup.isPreviewRunning(new PreviewRunningRequest(o.workflowId())))) {
+            continue;
           }
           try {
-            delete(repo, number, resource);
+            delete(owner, resource);
           } catch (ActivityFailure e) {
             errors.add(label + ": delete failed");
             continue;
@@ -130,33 +141,54 @@ public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
     return new CleanupReport(dryRun, expired, deleted, young, errors);
   }
 
-  /** The pull request number a resource belongs to under this repository's naming, or null. */
-  static Integer ownedNumber(PreviewSettings repo, NamedResource resource) {
-    Matcher matcher = NUMBER.matcher(resource.name());
-    if (!matcher.find()) {
-      return null;
+  /** A preview that, under some configured repository's naming, would own a resource. */
+  record Owner(PreviewSettings settings, int number) {
+    String workflowId() {
+      String[] ownerRepo = settings.repository().split("/", 2);
+      return PreviewIds.workflowId(ownerRepo[0], ownerRepo[1], number);
     }
-    int number;
-    try {
-      number = Integer.parseInt(matcher.group(1));
-    } catch (NumberFormatException e) {
-      return null;
-    }
-    if (number <= 0) {
-      return null;
-    }
-    String expected =
-        switch (resource.kind()) {
-          case "server" ->
-              repo.mode() == Mode.DEDICATED ? PreviewNames.serverName(repo, number) : null;
-          case "site" -> PreviewNames.siteDomain(repo, number);
-          case "database" -> PreviewNames.databaseName(repo, number);
-          default -> null;
-        };
-    return resource.name().equals(expected) ? number : null;
   }
 
-  private void delete(PreviewSettings repo, int number, NamedResource resource) {
+  /** Null (the account's servers) when a repository is dedicated, and each shared server. */
+  private static List<Long> serversToScan(List<PreviewSettings> repositories) {
+    List<Long> servers = new ArrayList<>();
+    for (PreviewSettings repo : repositories) {
+      Long server = repo.mode() == Mode.SHARED ? repo.sharedServerId() : null;
+      if (!servers.contains(server)) {
+        servers.add(server);
+      }
+    }
+    return servers;
+  }
+
+  /**
+   * Every preview whose names, under its repository's templates (either naming scheme), are exactly
+   * this resource's: servers for dedicated repositories, sites and databases for the repositories
+   * on the resource's shared server. Legacy server names could belong to two repositories; the
+   * cleanup keeps the resource while any of them runs.
+   */
+  static List<Owner> owners(List<PreviewSettings> repositories, NamedResource resource) {
+    List<Owner> owners = new ArrayList<>();
+    boolean server = resource.kind().equals("server");
+    for (PreviewSettings repo : repositories) {
+      boolean scanned =
+          server
+              ? repo.mode() == Mode.DEDICATED
+              : repo.mode() == Mode.SHARED
+                  && repo.sharedServerId() != null
+                  && repo.sharedServerId() == resource.serverId();
+      Integer number =
+          scanned ? PreviewNames.ownerNumber(repo, resource.kind(), resource.name()) : null;
+      if (number != null) {
+        owners.add(new Owner(repo, number));
+      }
+    }
+    return owners;
+  }
+
+  private void delete(Owner owner, NamedResource resource) {
+    PreviewSettings repo = owner.settings();
+    int number = owner.number();
     String rid = "cleanup/" + repo.repository() + "/" + number + "/" + resource.kind();
     switch (resource.kind()) {
       case "server" -> forge.deleteServer(new DeleteServerRequest(rid, resource.name()));

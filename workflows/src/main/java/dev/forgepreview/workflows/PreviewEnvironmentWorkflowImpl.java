@@ -27,6 +27,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private static final Logger log = Workflow.getLogger(PreviewEnvironmentWorkflowImpl.class);
   private static final int RECENT_DELIVERIES = 50;
   private static final Duration MAX_EXTENSION = Duration.ofDays(90);
+  private static final String OWNER_HASH_NAMES = "owner-hash-names";
 
   /** Step records a continued run keeps: the provisioning ones and the newest updates. */
   private static final int CARRIED_STEPS = 40;
@@ -156,7 +157,14 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.expiresAtMillis =
         Workflow.currentTimeMillis() + Duration.parse(ttl).toMillis() + pendingExtensionMillis;
     pendingExtensionMillis = 0;
-    state.previewUrl = "https://" + PreviewNames.siteDomain(state.settings, state.number());
+    // Added with the owner hash in server names: runs recorded before it keep the legacy names.
+    int scheme =
+        Workflow.getVersion(OWNER_HASH_NAMES, Workflow.DEFAULT_VERSION, 1)
+                == Workflow.DEFAULT_VERSION
+            ? PreviewNames.LEGACY
+            : PreviewNames.OWNER_HASH;
+    state.names = PreviewNames.of(state.settings, state.number(), scheme);
+    state.previewUrl = "https://" + state.names.siteDomain();
     return true;
   }
 
@@ -362,6 +370,12 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.requestedSha =
         carried.requestedSha() != null ? carried.requestedSha() : previous.deployedSha();
     state.resources = previous.resources();
+    // A run continued from the first release carried no names: it created them under the legacy
+    // naming, the only one there was.
+    state.names =
+        previous.names() != null
+            ? previous.names()
+            : PreviewNames.of(state.settings, state.number(), PreviewNames.LEGACY);
     state.warnings.addAll(previous.warnings());
     state.steps.addAll(previous.steps());
     state.deployments = previous.deployments();

@@ -8,7 +8,8 @@ import java.util.List;
  * {@code failedStep}/{@code failureReason} and {@code rolledBack} are set after a rollback, with
  * {@code failureLog} (the end of the deployment log) when a deployment failed. {@code
  * lastUpdateFailure} names the newest update that failed while the preview stayed on {@code
- * deployedSha}; a later successful update clears it.
+ * deployedSha}; a later successful update clears it. {@code names} are the names the preview gave
+ * (or will give) its resources, null before its settings are loaded.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewStatus(
@@ -29,4 +30,48 @@ public record PreviewStatus(
     List<String> rolledBack,
     int deployments,
     String failureLog,
-    UpdateFailure lastUpdateFailure) {}
+    UpdateFailure lastUpdateFailure,
+    PreviewResourceNames names) {
+
+  /** A status without names: what runs from before names were carried answered. */
+  public PreviewStatus(
+      String previewId,
+      String repository,
+      int pullRequest,
+      Phase phase,
+      String previewUrl,
+      String branch,
+      String headSha,
+      String deployedSha,
+      ForgeResources resources,
+      List<StepRecord> steps,
+      List<String> warnings,
+      String expiresAt,
+      String failedStep,
+      String failureReason,
+      List<String> rolledBack,
+      int deployments,
+      String failureLog,
+      UpdateFailure lastUpdateFailure) {
+    this(
+        previewId,
+        repository,
+        pullRequest,
+        phase,
+        previewUrl,
+        branch,
+        headSha,
+        deployedSha,
+        resources,
+        steps,
+        warnings,
+        expiresAt,
+        failedStep,
+        failureReason,
+        rolledBack,
+        deployments,
+        failureLog,
+        lastUpdateFailure,
+        null);
+  }
+}

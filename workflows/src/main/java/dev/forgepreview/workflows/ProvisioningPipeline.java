@@ -64,7 +64,6 @@ final class ProvisioningPipeline {
 
   void run() {
     PreviewSettings settings = state.settings;
-    int number = state.number();
     // The branch lives in the head repository: a fork's, for a pull request from a fork.
     String sourceRepository = settings.repository();
     if (state.branch == null || state.headSha == null) {
@@ -83,9 +82,10 @@ final class ProvisioningPipeline {
       }
     }
     String repository = sourceRepository;
-    long serverId = server(settings, number);
+    long serverId = server(settings);
 
-    String domain = PreviewNames.siteDomain(settings, number);
+    PreviewResourceNames names = state.names;
+    String domain = names.siteDomain();
     compensations.register(Resource.SITE);
     SiteRef site =
         steps.critical(
@@ -97,13 +97,13 @@ final class ProvisioningPipeline {
                             state.requestId("create-site"),
                             serverId,
                             domain,
-                            PreviewNames.siteUser(settings, number),
+                            names.siteUser(),
                             settings.phpVersion(),
                             "/public")));
     long siteId = site.siteId();
     state.resources = state.resources.withSite(siteId);
 
-    String database = PreviewNames.databaseName(settings, number);
+    String database = names.database();
     compensations.register(Resource.DATABASE);
     DatabaseRef db =
         steps.critical(
@@ -115,7 +115,7 @@ final class ProvisioningPipeline {
                             state.requestId("create-database"), serverId, database)));
     state.resources = state.resources.withDatabase(db.databaseId());
 
-    String user = PreviewNames.databaseUser(settings, number);
+    String user = names.databaseUser();
     compensations.register(Resource.DATABASE_USER);
     DatabaseUserRef dbUser =
         steps.critical(
@@ -190,10 +190,10 @@ final class ProvisioningPipeline {
   }
 
   /** Steps 1 and 2; returns the server's id. */
-  private long server(PreviewSettings settings, int number) {
+  private long server(PreviewSettings settings) {
     long serverId;
     if (settings.mode() == Mode.DEDICATED) {
-      String serverName = PreviewNames.serverName(settings, number);
+      String serverName = state.names.server();
       compensations.register(Resource.SERVER);
       ServerRef server =
           steps.critical(
@@ -418,8 +418,7 @@ final class ProvisioningPipeline {
     env.put("DB_PORT", "3306");
     env.put("DB_DATABASE", database);
     env.put("DB_USERNAME", user);
-    env.put(
-        "REDIS_DB", Integer.toString(PreviewNames.redisDatabase(state.settings, state.number())));
+    env.put("REDIS_DB", Integer.toString(state.names.redisDatabase()));
     if (state.settings.environment() != null) {
       env.putAll(state.settings.environment());
     }

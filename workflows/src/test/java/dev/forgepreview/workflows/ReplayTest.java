@@ -27,6 +27,11 @@ class ReplayTest {
   /** Recorded before the {@code publish-deploying} version marker existed. */
   private static final String FIRST_RELEASE = "histories/preview-ready-updated-destroyed.json";
 
+  /**
+   * Recorded after {@code publish-deploying}, before names were carried ({@code owner-hash-names}).
+   */
+  private static final String BEFORE_CARRIED_NAMES = "histories/preview-before-carried-names.json";
+
   /** Recorded with the current code (re-record it with the property below). */
   private static final String CURRENT = "histories/preview-current.json";
 
@@ -37,7 +42,7 @@ class ReplayTest {
   private static final String PINNED = "histories/preview-pinned-update-failed.json";
 
   @ParameterizedTest
-  @ValueSource(strings = {FIRST_RELEASE, CURRENT, PINNED})
+  @ValueSource(strings = {FIRST_RELEASE, BEFORE_CARRIED_NAMES, CURRENT, PINNED})
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
     assertThat(history.getEvents()).hasSizeGreaterThan(50);

@@ -1,5 +1,6 @@
 package dev.forgepreview.workflows.activities;
 
+import dev.forgepreview.workflows.PreviewResourceNames;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import java.util.List;
@@ -22,8 +23,16 @@ public interface CleanupActivities {
 
   record PreviewRunningRequest(String workflowId) {}
 
-  /** {@code expiresAt}: ISO-8601 instant, or null when the preview could not tell. */
-  record OpenPreview(String workflowId, String phase, String expiresAt) {}
+  /**
+   * {@code expiresAt}: ISO-8601 instant, or null when the preview could not tell. {@code names}:
+   * the names the preview carries (null when it could not tell, or ran before names were carried).
+   */
+  record OpenPreview(
+      String workflowId, String phase, String expiresAt, PreviewResourceNames names) {
+    public OpenPreview(String workflowId, String phase, String expiresAt) {
+      this(workflowId, phase, expiresAt, null);
+    }
+  }
 
   record ExpirePreviewRequest(String workflowId, String reason) {}
 }

@@ -198,7 +198,11 @@ public interface ForgeActivities {
 
   record SiteHealth(boolean healthy, String siteStatus, String repositoryStatus, String detail) {}
 
-  /** {@code serverId} null: dedicated servers named by {@code namePrefix}; else sites on it. */
+  /**
+   * {@code serverId} null: servers whose names start with {@code namePrefix}; else the sites and
+   * databases on that server. An empty prefix lists everything (the cleanup recognises its own by
+   * parsing each name back through the configured templates).
+   */
   record ListPreviewResourcesRequest(Long serverId, String namePrefix, String domainSuffix) {}
 
   /** Servers, sites and databases whose names start with the prefix (or end with the suffix). */
