@@ -78,6 +78,21 @@ class NameCollisionsTest {
         .isNotEqualTo(PreviewNames.of(two, 42, PreviewNames.OWNER_HASH).server());
   }
 
+  /**
+   * A project named like another repository's hashed server would make its cleanup take that server
+   * for one of its own legacy ones.
+   */
+  @Test
+  void aServerNameAnotherRepositoryParsesBackIsRefused() {
+    PreviewSettings web = dedicated("org1/web", "a.example", "web");
+    PreviewSettings lookalike = dedicated("acme/other", "b.example", "web-60cfc1");
+
+    assertThat(messages(List.of(web, lookalike)))
+        .contains(
+            "org1/web #1 and acme/other #1 would both get the server pr-1-web-60cfc1: set a"
+                + " different `project` or template on one of them");
+  }
+
   @Test
   void sameRepositoryNameUnderTwoOwnersOnOneDomainIsRefused() {
     PreviewSettings one = dedicated("org1/web", "preview.example.com", "web");
