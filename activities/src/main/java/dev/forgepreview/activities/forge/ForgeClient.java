@@ -23,6 +23,7 @@ import dev.forgepreview.activities.forge.Forge.Server;
 import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.forge.Forge.Worker;
 import dev.forgepreview.activities.http.RetryAfter;
+import dev.forgepreview.activities.http.SharedHttpClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,11 +66,19 @@ public final class ForgeClient {
 
   /** {@code clock} turns {@code X-RateLimit-Reset} (a Unix time) into a delay. */
   public ForgeClient(ForgeClientConfig config, Clock clock) {
+    this(config, clock, SharedHttpClient.root());
+  }
+
+  /**
+   * @param http the process's client to derive from (its pool and dispatcher are reused)
+   */
+  public ForgeClient(ForgeClientConfig config, Clock clock, OkHttpClient http) {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.baseUrl = HttpUrl.get(config.baseUrl());
     this.http =
-        new OkHttpClient.Builder()
+        Objects.requireNonNull(http, "http")
+            .newBuilder()
             .connectTimeout(config.connectTimeout())
             .readTimeout(config.readTimeout())
             .writeTimeout(config.readTimeout())
@@ -86,6 +95,11 @@ public final class ForgeClient {
 
   public ForgeClientConfig config() {
     return config;
+  }
+
+  /** The client this one derived, for tests of the shared pool. */
+  OkHttpClient http() {
+    return http;
   }
 
   // ---- servers

@@ -17,6 +17,7 @@ import dev.forgepreview.activities.github.GitHubModels.NewDeployment;
 import dev.forgepreview.activities.github.GitHubModels.NewDeploymentStatus;
 import dev.forgepreview.activities.github.GitHubModels.PullRequest;
 import dev.forgepreview.activities.http.RetryAfter;
+import dev.forgepreview.activities.http.SharedHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -58,7 +59,7 @@ public final class GitHubClient {
   private final ObjectMapper json;
 
   public GitHubClient(GitHubConfig config, GitHubCredentials credentials) {
-    this(config, credentials, new OkHttpClient(), Clock.systemUTC());
+    this(config, credentials, SharedHttpClient.root(), Clock.systemUTC());
   }
 
   /**
@@ -370,4 +371,9 @@ public final class GitHubClient {
   }
 
   private record Page<T>(T body, HttpUrl next) {}
+
+  /** The client this one derived, for tests of the shared pool. */
+  OkHttpClient http() {
+    return http;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.forgepreview.activities.health;
 
+import dev.forgepreview.activities.http.SharedHttpClient;
 import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.activities.HealthActivities;
@@ -24,7 +25,7 @@ public final class HealthActivitiesImpl implements HealthActivities {
   private final OkHttpClient http;
 
   public HealthActivitiesImpl() {
-    this(new OkHttpClient(), HealthConfig.defaults());
+    this(SharedHttpClient.root(), HealthConfig.defaults());
   }
 
   /**
@@ -72,5 +73,10 @@ public final class HealthActivitiesImpl implements HealthActivities {
 
   private static ApplicationFailure notReady(String message) {
     return ActivityFailures.notReady(message);
+  }
+
+  /** The client this one derived, for tests of the shared pool. */
+  OkHttpClient http() {
+    return http;
   }
 }

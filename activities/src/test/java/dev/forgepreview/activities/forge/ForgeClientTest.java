@@ -15,6 +15,7 @@ import dev.forgepreview.activities.forge.Forge.NewWorker;
 import dev.forgepreview.activities.forge.Forge.Server;
 import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.forge.Forge.Worker;
+import dev.forgepreview.activities.http.SharedHttpClient;
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.ForgeSimulatorExtension;
 import java.time.Duration;
@@ -190,5 +191,14 @@ class ForgeClientTest {
             serverId, new NewSite("pr-1.example.com", "php", "/public", true, "pr1", null));
     simulator.manualClock().advance(simulator.settings().siteInstallDuration());
     return site.id();
+  }
+
+  @Test
+  void sharesTheProcessWideConnectionPoolAndDispatcher() {
+    ForgeClient client = new ForgeClient(ForgeClientConfig.of("http://127.0.0.1:9/api/v1/", "t"));
+
+    assertThat(client.http().connectionPool()).isSameAs(SharedHttpClient.root().connectionPool());
+    assertThat(client.http().dispatcher()).isSameAs(SharedHttpClient.root().dispatcher());
+    assertThat(client.http().followRedirects()).isFalse();
   }
 }

@@ -2,6 +2,7 @@ package dev.forgepreview.activities.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forgepreview.activities.http.SharedHttpClient;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -57,5 +58,14 @@ class GitHubClientTest {
       throw new AssertionError(e);
     }
     throw new AssertionError("expected a GitHubHttpException");
+  }
+
+  @Test
+  void sharesTheProcessWideConnectionPoolAndDispatcher() {
+    GitHubClient client =
+        new GitHubClient(GitHubConfig.defaults(), new TokenCredentials("ghp_test_token"));
+
+    assertThat(client.http().connectionPool()).isSameAs(SharedHttpClient.root().connectionPool());
+    assertThat(client.http().dispatcher()).isSameAs(SharedHttpClient.root().dispatcher());
   }
 }

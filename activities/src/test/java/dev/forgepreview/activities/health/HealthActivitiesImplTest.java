@@ -3,6 +3,7 @@ package dev.forgepreview.activities.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.forgepreview.activities.http.SharedHttpClient;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.HealthActivities.ConnectivityRequest;
@@ -125,5 +126,14 @@ class HealthActivitiesImplTest {
 
     assertThat(failure.getType()).isEqualTo(FailureType.INVALID_INPUT.name());
     assertThat(failure.isNonRetryable()).isTrue();
+  }
+
+  @Test
+  void sharesTheProcessWideConnectionPoolAndDispatcher() {
+    HealthActivitiesImpl health = new HealthActivitiesImpl();
+
+    assertThat(health.http().connectionPool()).isSameAs(SharedHttpClient.root().connectionPool());
+    assertThat(health.http().dispatcher()).isSameAs(SharedHttpClient.root().dispatcher());
+    assertThat(health.http().followRedirects()).isTrue();
   }
 }
