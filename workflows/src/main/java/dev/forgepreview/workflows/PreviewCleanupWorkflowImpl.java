@@ -98,7 +98,7 @@ public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
         // Everything: a custom template's names need not share any prefix.
         found =
             forge
-                .listPreviewResources(new ListPreviewResourcesRequest(serverId, "", null))
+                .listPreviewResources(ListPreviewResourcesRequest.everything(serverId))
                 .resources();
       } catch (ActivityFailure e) {
         errors.add(

@@ -62,7 +62,7 @@ class CleanupOwnershipTest {
     env.close();
   }
 
-  /** Answers like the real activity: what starts with the prefix, on the server asked about. */
+  /** Answers like the real activity: everything or what starts with the prefix, on that server. */
   private void forgeHolds(NamedResource... resources) {
     when(forge.listPreviewResources(any()))
         .thenAnswer(
@@ -72,7 +72,11 @@ class CleanupOwnershipTest {
                   List.of(resources).stream()
                       .filter(r -> r.kind().equals("server") == (request.serverId() == null))
                       .filter(r -> request.serverId() == null || request.serverId() == r.serverId())
-                      .filter(r -> r.name().startsWith(request.namePrefix()))
+                      .filter(
+                          r ->
+                              request.all()
+                                  || (request.namePrefix() != null
+                                      && r.name().startsWith(request.namePrefix())))
                       .toList());
             });
   }

@@ -628,8 +628,9 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
    * With no server: the servers whose name matches. With a server: its sites (by domain) and its
    * databases that match. A name matches when it starts with {@code namePrefix} or ends with {@code
    * domainSuffix} (a database also when it starts with the prefix in database form, {@code pr-} →
-   * {@code pr_}). Null or blank prefix and suffix match nothing, so a misconfigured cleanup cannot
-   * sweep everything. Sites being removed are left out.
+   * {@code pr_}). Null or blank prefix and suffix match nothing unless {@code all} asks for
+   * everything (the cleanup, which recognises its own by template). Sites being removed are left
+   * out.
    */
   @Override
   public ForgeInventory listPreviewResources(ListPreviewResourcesRequest request) {
@@ -638,7 +639,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     Predicate<String> matches =
         name ->
             name != null
-                && ((prefix != null && name.startsWith(prefix))
+                && (request.all()
+                    || (prefix != null && name.startsWith(prefix))
                     || (suffix != null
                         && name.toLowerCase(Locale.ROOT)
                             .endsWith(suffix.toLowerCase(Locale.ROOT))));

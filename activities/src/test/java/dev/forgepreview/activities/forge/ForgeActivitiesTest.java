@@ -451,6 +451,30 @@ class ForgeActivitiesTest {
     assertThat(nothing.resources()).isEmpty();
   }
 
+  /** The cleanup asks for everything and recognises its own names by their templates. */
+  @Test
+  void everythingIsListedWhenAskedSoCustomTemplatesAreSeen() {
+    activities.createServer(new CreateServerRequest("r", "review-7", SPEC));
+    readySite();
+    ForgeFixtures.client(simulator)
+        .createSite(serverId, new NewSite("blog.example.com", "php", "/public", false, null, null));
+    failureOf(() -> activities.createDatabase(new CreateDatabaseRequest("r", serverId, "app_9")));
+    simulator.manualClock().advance(Duration.ofMinutes(1));
+
+    ForgeInventory servers =
+        activities.listPreviewResources(ListPreviewResourcesRequest.everything(null));
+    ForgeInventory onServer =
+        activities.listPreviewResources(ListPreviewResourcesRequest.everything(serverId));
+
+    assertThat(servers.resources())
+        .extracting(NamedResource::kind, NamedResource::name)
+        .contains(tuple("server", "review-7"));
+    assertThat(onServer.resources())
+        .extracting(NamedResource::kind, NamedResource::name)
+        .contains(
+            tuple("site", DOMAIN), tuple("site", "blog.example.com"), tuple("database", "app_9"));
+  }
+
   private CreateSiteRequest siteRequest() {
     return new CreateSiteRequest("r", serverId, DOMAIN, "pr42-shop", null, "/public");
   }

@@ -200,10 +200,21 @@ public interface ForgeActivities {
 
   /**
    * {@code serverId} null: servers whose names start with {@code namePrefix}; else the sites and
-   * databases on that server. An empty prefix lists everything (the cleanup recognises its own by
-   * parsing each name back through the configured templates).
+   * databases on that server. {@code all}: every one, whatever its name (the cleanup recognises its
+   * own by parsing each name back through the configured templates); otherwise a null or blank
+   * prefix and suffix match nothing.
    */
-  record ListPreviewResourcesRequest(Long serverId, String namePrefix, String domainSuffix) {}
+  record ListPreviewResourcesRequest(
+      Long serverId, String namePrefix, String domainSuffix, boolean all) {
+    public ListPreviewResourcesRequest(Long serverId, String namePrefix, String domainSuffix) {
+      this(serverId, namePrefix, domainSuffix, false);
+    }
+
+    /** Everything on the server (or every server): the caller decides what is its own. */
+    public static ListPreviewResourcesRequest everything(Long serverId) {
+      return new ListPreviewResourcesRequest(serverId, null, null, true);
+    }
+  }
 
   /** Servers, sites and databases whose names start with the prefix (or end with the suffix). */
   record ForgeInventory(List<NamedResource> resources) {}
