@@ -322,8 +322,9 @@ final class FaultSoak {
     };
   }
 
+  /** acme/soak's dedicated server: {@code pr-{number}-{project}} and its owner hash (README). */
   static String serverName(int number) {
-    return "pr-" + number + "-soak";
+    return "pr-" + number + "-soak-a85946";
   }
 
   /**

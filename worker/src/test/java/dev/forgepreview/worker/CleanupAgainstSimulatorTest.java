@@ -13,6 +13,7 @@ import dev.forgepreview.activities.forge.ForgeActivitiesImpl;
 import dev.forgepreview.activities.forge.ForgeClient;
 import dev.forgepreview.activities.forge.ForgeClientConfig;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.Inventory;
 import dev.forgepreview.workflows.Phase;
@@ -35,8 +36,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,12 +124,12 @@ class CleanupAgainstSimulatorTest {
         new SettingsActivities() {
           @Override
           public PreviewSettings settingsFor(SettingsRequest request) {
-            return new SettingsActivitiesImpl(repositories).settingsFor(request);
+            return new SettingsActivitiesImpl(() -> repositories).settingsFor(request);
           }
 
           @Override
           public List<PreviewSettings> allRepositorySettings() {
-            return new SettingsActivitiesImpl(repositories).allRepositorySettings();
+            return new SettingsActivitiesImpl(() -> repositories).allRepositorySettings();
           }
         };
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
@@ -264,8 +263,7 @@ class CleanupAgainstSimulatorTest {
   }
 
   private static RepositorySettings parse(String yaml) {
-    return RepositorySettings.parse(
-        new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test");
+    return RepositorySettings.parse(yaml, "test");
   }
 
   /** The simulator's clock: the test service's time, which skips ahead when workflows wait. */
