@@ -39,7 +39,8 @@ class NameCollisionsTest {
         s.maxConcurrentPreviews(),
         s.redisDatabases(),
         s.continueAsNewAfterDeployments(),
-        s.timeouts());
+        s.timeouts(),
+        s.deployScript());
   }
 
   static PreviewSettings dedicated(String repository, String domain, String project) {

@@ -32,7 +32,8 @@ class PreviewNamesTest {
         s.maxConcurrentPreviews(),
         s.redisDatabases(),
         s.continueAsNewAfterDeployments(),
-        s.timeouts());
+        s.timeouts(),
+        s.deployScript());
   }
 
   static PreviewSettings redis(int databases) {
@@ -58,7 +59,8 @@ class PreviewNamesTest {
         s.maxConcurrentPreviews(),
         databases,
         s.continueAsNewAfterDeployments(),
-        s.timeouts());
+        s.timeouts(),
+        s.deployScript());
   }
 
   @Test
