@@ -218,6 +218,10 @@ public class WebhookRouter {
           workflowId, command + " needs an owner, member or collaborator, not " + association);
     }
     String author = comment.user() == null ? delivery.sender() : comment.user().login();
+    if ("/preview".equals(command) && "closed".equalsIgnoreCase(payload.issue().state())) {
+      return WebhookResponse.ignored(
+          workflowId, "/preview on a closed pull request: reopen it first, then comment /preview");
+    }
     // An issue_comment carries no head sha or branch: the workflow looks them up.
     UpdateSignal update = new UpdateSignal(null, null, delivery.deliveryId(), author);
     return switch (command) {
