@@ -170,7 +170,9 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
         fail(e);
       }
       rollBack();
-      if (destroyRequested) {
+      if (!state.leftBehind.isEmpty()) {
+        finishTeardownFailed();
+      } else if (destroyRequested) {
         finishDestroyed();
       } else {
         state.setPhase(Phase.FAILED);
@@ -392,18 +394,33 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     Workflow.newDetachedCancellationScope(
             () -> {
               compensations.flushRedis();
-              compensations.compensate();
+              state.leftBehind.addAll(compensations.compensate());
             })
         .run();
-    finishDestroyed();
+    if (state.leftBehind.isEmpty()) {
+      finishDestroyed();
+    } else {
+      finishTeardownFailed();
+    }
   }
 
   private void rollBack() {
-    Workflow.newDetachedCancellationScope(compensations::compensate).run();
+    Workflow.newDetachedCancellationScope(() -> state.leftBehind.addAll(compensations.compensate()))
+        .run();
   }
 
   private void finishDestroyed() {
     state.setPhase(Phase.DESTROYED);
+    publish();
+  }
+
+  /**
+   * The rounds are spent: the run ends (freeing its id) with what is left in its status, and the
+   * cleanup schedule deletes those leftovers as orphans, since no running preview owns them.
+   */
+  private void finishTeardownFailed() {
+    log.warn("{}: teardown gave up, left behind {}", state.previewId, state.leftBehind);
+    state.setPhase(Phase.TEARDOWN_FAILED);
     publish();
   }
 

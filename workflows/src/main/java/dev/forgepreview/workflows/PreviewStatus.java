@@ -8,7 +8,10 @@ import java.util.List;
  * {@code failedStep}/{@code failureReason} and {@code rolledBack} are set after a rollback, with
  * {@code failureLog} (the end of the deployment log) when a deployment failed. {@code
  * lastUpdateFailure} names the newest update that failed while the preview stayed on {@code
- * deployedSha}; a later successful update clears it.
+ * deployedSha}; a later successful update clears it. {@code leftBehind} lists what a teardown or
+ * rollback could not delete ({@link Phase#TEARDOWN_FAILED}); {@code startAfterTeardown} names who
+ * asked for a fresh preview while this one was being torn down (it starts once the teardown is
+ * done). Fields added later may be null in older results.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewStatus(
@@ -29,4 +32,50 @@ public record PreviewStatus(
     List<String> rolledBack,
     int deployments,
     String failureLog,
-    UpdateFailure lastUpdateFailure) {}
+    UpdateFailure lastUpdateFailure,
+    List<Leftover> leftBehind,
+    String startAfterTeardown) {
+
+  /** The fields before the teardown ones. */
+  public PreviewStatus(
+      String previewId,
+      String repository,
+      int pullRequest,
+      Phase phase,
+      String previewUrl,
+      String branch,
+      String headSha,
+      String deployedSha,
+      ForgeResources resources,
+      List<StepRecord> steps,
+      List<String> warnings,
+      String expiresAt,
+      String failedStep,
+      String failureReason,
+      List<String> rolledBack,
+      int deployments,
+      String failureLog,
+      UpdateFailure lastUpdateFailure) {
+    this(
+        previewId,
+        repository,
+        pullRequest,
+        phase,
+        previewUrl,
+        branch,
+        headSha,
+        deployedSha,
+        resources,
+        steps,
+        warnings,
+        expiresAt,
+        failedStep,
+        failureReason,
+        rolledBack,
+        deployments,
+        failureLog,
+        lastUpdateFailure,
+        List.of(),
+        null);
+  }
+}

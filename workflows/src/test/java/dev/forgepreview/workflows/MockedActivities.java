@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import dev.forgepreview.workflows.activities.CleanupActivities;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult;
 import dev.forgepreview.workflows.activities.ForgeActivities;
@@ -42,14 +43,17 @@ final class MockedActivities implements AutoCloseable {
   final HealthActivities health = mock(HealthActivities.class, withSettings().withoutAnnotations());
   final SettingsActivities settings =
       mock(SettingsActivities.class, withSettings().withoutAnnotations());
+  final CleanupActivities cleanup =
+      mock(CleanupActivities.class, withSettings().withoutAnnotations());
   private final AtomicLong deploymentIds = new AtomicLong(500);
 
   MockedActivities(PreviewSettings previewSettings) {
     env = TestWorkflowEnvironment.newInstance();
     registerSearchAttributes(env);
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(clone, github, health, settings);
+    worker.registerWorkflowImplementationTypes(
+        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
+    worker.registerActivitiesImplementations(clone, github, health, settings, cleanup);
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
     happyPath(previewSettings);
   }

@@ -130,7 +130,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
         Optional<Deployment> deployment =
             client.findDeployment(ref.owner(), ref.repo(), sha, environment);
         if (deployment.isPresent()) {
-          setStatus(ref, deployment.get(), state, null, "Preview destroyed", null);
+          setStatus(ref, deployment.get(), state, null, description(status), null);
         }
       }
       return;
@@ -201,7 +201,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
       case PROVISIONING, DEPLOYING, UPDATING -> "in_progress";
       case READY -> "success";
       case FAILED -> "failure";
-      case DESTROYING, DESTROYED -> "inactive";
+      case DESTROYING, DESTROYED, TEARDOWN_FAILED -> "inactive";
     };
   }
 
@@ -215,6 +215,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
           case FAILED ->
               "Preview failed" + (status.failedStep() == null ? "" : " at " + status.failedStep());
           case DESTROYING, DESTROYED -> "Preview destroyed";
+          case TEARDOWN_FAILED -> "Preview torn down partly: see the pull request comment";
         };
     return fitDescription(text);
   }
