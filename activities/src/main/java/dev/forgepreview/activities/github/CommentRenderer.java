@@ -160,13 +160,30 @@ public final class CommentRenderer {
 
   private static void destroying(StringBuilder md, PreviewStatus status) {
     md.append("### 🧹 Tearing the preview environment down\n\n");
+    freshStart(md, status, "once the teardown is done");
     steps(md, status.steps());
+  }
+
+  /** What happens next when a start reached the preview while it was ending. */
+  private static void freshStart(StringBuilder md, PreviewStatus status, String when) {
+    if (status.startAfterTeardown() != null) {
+      md.append("🔁 A fresh preview starts ")
+          .append(when)
+          .append(" (asked by ")
+          .append(escape(status.startAfterTeardown()))
+          .append(").\n\n");
+    }
   }
 
   private static void destroyed(StringBuilder md, PreviewStatus status) {
     md.append("### 🗑️ Preview environment destroyed\n\n");
-    md.append("Its site, database and queue worker were deleted. ")
-        .append("Comment `/update` to build a new one.\n\n");
+    md.append("Its site, database and queue worker were deleted. ");
+    if (status.startAfterTeardown() != null) {
+      md.append("\n\n");
+      freshStart(md, status, "now");
+    } else {
+      md.append("Comment `/preview` to build a new one.\n\n");
+    }
     collapsedSteps(md, status.steps());
   }
 
@@ -200,6 +217,7 @@ public final class CommentRenderer {
     }
     md.append("\nThe cleanup schedule deletes these on its next runs; an operator can also ")
         .append("delete them in Forge. Comment `/preview` to build a new preview.\n\n");
+    freshStart(md, status, "now");
     collapsedSteps(md, status.steps());
   }
 
