@@ -524,6 +524,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
         == Workflow.DEFAULT_VERSION) {
       return true; // runs that started before the check: the gateway's check stands
     }
+    // Signal-with-start hands the signal over before run() has read its input.
+    Workflow.await(() -> state.request != null);
     String why;
     if (login == null || login.isBlank()) {
       why = "cannot be checked: the comment names no author";
