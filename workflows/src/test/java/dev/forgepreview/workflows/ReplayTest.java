@@ -36,8 +36,15 @@ class ReplayTest {
    */
   private static final String PINNED = "histories/preview-pinned-update-failed.json";
 
+  /**
+   * Recorded with bounded teardown rounds, comment permissions and a start during the teardown: a
+   * /preview by a writer, a refused /update, closed and reopened at once, a site delete that fails
+   * once, then the continue-as-new into the fresh preview.
+   */
+  private static final String ENDING = "histories/preview-permission-teardown-restart.json";
+
   @ParameterizedTest
-  @ValueSource(strings = {FIRST_RELEASE, CURRENT, PINNED})
+  @ValueSource(strings = {FIRST_RELEASE, CURRENT, PINNED, ENDING})
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
     assertThat(history.getEvents()).hasSizeGreaterThan(50);
@@ -109,6 +116,54 @@ class ReplayTest {
               WorkflowExecution.newBuilder().setWorkflowId("preview:acme:shop:42").build());
       Path target = Path.of("src/test/resources").resolve(PINNED);
       Files.createDirectories(target.getParent());
+      Files.writeString(target, history.toJson(true));
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "recordHistories", matches = "true")
+  void recordEndingHistory() throws IOException {
+    try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
+      org.mockito.Mockito.when(
+              activities.github.commenterPermission(
+                  new GitHubActivities.PermissionRequest("acme", "shop", "mallory")))
+          .thenReturn(new GitHubActivities.CommenterPermission("mallory", "read", false));
+      org.mockito.Mockito.doThrow(
+              io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                  "busy", FailureType.VALIDATION.name()))
+          .doNothing()
+          .when(activities.forge)
+          .deleteSite(org.mockito.ArgumentMatchers.any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.signalWithStart(
+              new PreviewRequest("acme", "shop", 42, "feature/x", "sha-1", "wendy", null, true),
+              new UpdateSignal("sha-1", "feature/x", "c-1", "wendy", true, true));
+      awaitPhase(activities, workflow, Phase.READY);
+      String firstRun =
+          activities
+              .env
+              .getWorkflowClient()
+              .newUntypedWorkflowStub("preview:acme:shop:42")
+              .describe()
+              .getExecution()
+              .getRunId();
+      workflow.update(new UpdateSignal("sha-2", "feature/x", "c-2", "mallory", null, true));
+      PreviewLifecycleTest.awaitCondition(
+          activities,
+          () ->
+              org.mockito.Mockito.mockingDetails(activities.github).getInvocations().stream()
+                  .anyMatch(i -> i.getMethod().getName().equals("refuseCommand")));
+      workflow.destroy(new DestroySignal("pull request closed", "alice"));
+      workflow.update(new UpdateSignal("sha-3", "feature/x", "reopened", "alice", true, null));
+      PreviewLifecycleTest.awaitCondition(
+          activities, () -> "sha-3".equals(workflow.status().deployedSha()));
+      WorkflowExecutionHistory history =
+          activities.env.getWorkflowExecutionHistory(
+              WorkflowExecution.newBuilder()
+                  .setWorkflowId("preview:acme:shop:42")
+                  .setRunId(firstRun)
+                  .build());
+      Path target = Path.of("src/test/resources").resolve(ENDING);
       Files.writeString(target, history.toJson(true));
     }
   }
