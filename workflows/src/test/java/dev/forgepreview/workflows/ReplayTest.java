@@ -46,8 +46,15 @@ class ReplayTest {
    */
   private static final String ENDING = "histories/preview-permission-teardown-restart.json";
 
+  /**
+   * Recorded before teardowns had bounded rounds: the database user's delete (the first
+   * compensation) failed once and was retried after the old five-minute pause before the others
+   * ran. Such runs keep their unbounded loop.
+   */
+  private static final String LEGACY_TEARDOWN = "histories/preview-unbounded-teardown-retry.json";
+
   @ParameterizedTest
-  @ValueSource(strings = {FIRST_RELEASE, CURRENT, PINNED, ENDING})
+  @ValueSource(strings = {FIRST_RELEASE, CURRENT, PINNED, ENDING, LEGACY_TEARDOWN})
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
     assertThat(history.getEvents()).hasSizeGreaterThan(50);
@@ -177,6 +184,29 @@ class ReplayTest {
                   .build());
       Path target = Path.of("src/test/resources").resolve(ENDING);
       Files.writeString(target, history.toJson(true));
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "recordLegacyTeardown", matches = "true")
+  void recordLegacyTeardownHistory() throws IOException {
+    try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
+      org.mockito.Mockito.doThrow(
+              io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                  "busy", FailureType.VALIDATION.name()))
+          .doNothing()
+          .when(activities.forge)
+          .deleteDatabaseUser(org.mockito.ArgumentMatchers.any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+      activities.result("preview:acme:shop:42");
+      WorkflowExecutionHistory history =
+          activities.env.getWorkflowExecutionHistory(
+              WorkflowExecution.newBuilder().setWorkflowId("preview:acme:shop:42").build());
+      Files.writeString(
+          Path.of("src/test/resources").resolve(LEGACY_TEARDOWN), history.toJson(true));
     }
   }
 
