@@ -375,7 +375,7 @@ public final class RepositorySettings {
       checkDuration(problems, "timeouts.connectivityInterval", s.timeouts().connectivityInterval());
       checkDuration(problems, "timeouts.teardownRoundPause", s.timeouts().teardownRoundPause());
       if (s.timeouts().teardownRounds() < 1) {
-        problems.add("timeouts.teardownRounds must be at least 1");
+        problems.put("timeouts.teardownRounds", "must be at least 1");
       }
     } else {
       problems.put("timeouts", "are required");
