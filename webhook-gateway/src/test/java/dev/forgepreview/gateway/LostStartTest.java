@@ -227,6 +227,7 @@ class LostStartTest {
         10,
         16,
         50,
-        Timeouts.defaults());
+        Timeouts.defaults(),
+        null);
   }
 }

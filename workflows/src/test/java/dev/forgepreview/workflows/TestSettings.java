@@ -71,7 +71,8 @@ final class TestSettings {
         s.maxConcurrentPreviews(),
         s.redisDatabases(),
         s.continueAsNewAfterDeployments(),
-        timeouts);
+        timeouts,
+        s.deployScript());
   }
 
   static PreviewRequest request(int number, String branch, String sha) {

@@ -96,6 +96,8 @@ class CommentRendererTest {
             null,
             List.of("delete-database-user"),
             1,
+            null,
+            null,
             List.of(
                 new Leftover(
                     "site", "pr-42-shop.preview.example.com", "FORBIDDEN: 403 token revoked"),
