@@ -34,6 +34,8 @@ final class GitHubFake implements AutoCloseable {
   private static final Pattern STATUSES =
       Pattern.compile("/repos/([^/]+)/([^/]+)/deployments/(\\d+)/statuses");
   private static final Pattern PULL = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)");
+  private static final Pattern PERMISSION =
+      Pattern.compile("/repos/([^/]+)/([^/]+)/collaborators/([^/]+)/permission");
 
   /** One request as the worker sent it. */
   record Call(String method, String path, String query, String authorization, JsonNode body) {}
@@ -184,6 +186,13 @@ final class GitHubFake implements AutoCloseable {
         deployments.put(id, deployment);
         return json(201, deployment.toString());
       }
+    }
+    if (path.equals("/user") && method.equals("GET")) {
+      // Who the worker's token belongs to: the author of the comments it writes.
+      return json(200, "{\"login\": \"forge-preview[bot]\", \"type\": \"Bot\"}");
+    }
+    if ((m = PERMISSION.matcher(path)).matches() && method.equals("GET")) {
+      return json(200, "{\"permission\": \"write\", \"role_name\": \"write\"}");
     }
     if ((m = PULL.matcher(path)).matches() && method.equals("GET")) {
       ObjectNode pr = JSON.createObjectNode();

@@ -353,6 +353,10 @@ public final class RepositorySettings {
           problems, "timeouts.deploymentPollInterval", s.timeouts().deploymentPollInterval());
       checkDuration(problems, "timeouts.healthInterval", s.timeouts().healthInterval());
       checkDuration(problems, "timeouts.connectivityInterval", s.timeouts().connectivityInterval());
+      checkDuration(problems, "timeouts.teardownRoundPause", s.timeouts().teardownRoundPause());
+      if (s.timeouts().teardownRounds() < 1) {
+        problems.put("timeouts.teardownRounds", "must be at least 1");
+      }
     } else {
       problems.put("timeouts", "are required");
     }

@@ -11,6 +11,7 @@ import static org.mockito.Mockito.when;
 import dev.forgepreview.gateway.GitHub.Answer;
 import dev.forgepreview.gateway.temporal.TemporalPreviewStarter;
 import dev.forgepreview.gateway.webhook.PreviewStarter;
+import dev.forgepreview.gateway.webhook.StartOutcome;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.annotation.MockBean;
@@ -33,7 +34,9 @@ class ConcurrencyLimitTest {
 
   @MockBean(TemporalPreviewStarter.class)
   PreviewStarter previews() {
-    return mock(PreviewStarter.class);
+    PreviewStarter previews = mock(PreviewStarter.class);
+    when(previews.start(any(), any())).thenReturn(StartOutcome.started());
+    return previews;
   }
 
   @Test

@@ -91,7 +91,8 @@ class PreviewLifecycleTest {
         .containsExactly(
             new PreviewRequest("acme", "shop", number, "feature/x", OPENED_SHA, "alice", null));
     assertThat(run.updates())
-        .containsExactly(new UpdateSignal(OPENED_SHA, "feature/x", "delivery-opened", "alice"));
+        .containsExactly(
+            new UpdateSignal(OPENED_SHA, "feature/x", "delivery-opened", "alice", true, null));
 
     WorkflowExecutionDescription description =
         temporal.newUntypedWorkflowStub(workflowId).describe();
@@ -120,8 +121,14 @@ class PreviewLifecycleTest {
   @Test
   void aDoublePreviewCommentGivesOneRun() {
     assertThat(deliver("issue_comment.preview", "comment-1").field("action")).isEqualTo("started");
-    assertThat(deliver("issue_comment.preview", "comment-2").field("action")).isEqualTo("started");
-    assertThat(deliver("pull_request.reopened", "reopened-1").field("action")).isEqualTo("started");
+    Answer second = deliver("issue_comment.preview", "comment-2");
+    assertThat(second.field("action")).isEqualTo("accepted");
+    assertThat(second.field("reason"))
+        .isEqualTo(
+            "/preview by bob: a preview is already running (PROVISIONING); it redeploys if the"
+                + " commit changed");
+    assertThat(deliver("pull_request.reopened", "reopened-1").field("action"))
+        .isEqualTo("accepted");
 
     awaitOneRun(3);
     assertThat(onlyRun().requests()).hasSize(1);
@@ -138,9 +145,10 @@ class PreviewLifecycleTest {
     assertThat(answer.field("action")).isEqualTo("started");
     awaitOneRun(1);
     assertThat(onlyRun().requests())
-        .containsExactly(new PreviewRequest("acme", "shop", number, null, null, "bob", null));
+        .containsExactly(new PreviewRequest("acme", "shop", number, null, null, "bob", null, true));
+    // The workflow checks bob's permission with GitHub before it acts on the comment.
     assertThat(onlyRun().updates())
-        .containsExactly(new UpdateSignal(null, null, "comment-preview", "bob"));
+        .containsExactly(new UpdateSignal(null, null, "comment-preview", "bob", true, true));
   }
 
   @Test
@@ -184,8 +192,9 @@ class PreviewLifecycleTest {
     Run run = onlyRun();
     assertThat(run.updates())
         .containsExactly(
-            new UpdateSignal(null, null, "c-1", "bob"), new UpdateSignal(null, null, "c-2", "bob"));
-    assertThat(run.destroys()).containsExactly(new DestroySignal("/destroy by bob", "bob"));
+            new UpdateSignal(null, null, "c-1", "bob", true, true),
+            new UpdateSignal(null, null, "c-2", "bob", null, true));
+    assertThat(run.destroys()).containsExactly(new DestroySignal("/destroy by bob", "bob", true));
   }
 
   @Test

@@ -260,6 +260,21 @@ class WebhookEndpointTest {
   }
 
   @Test
+  void previewOnAClosedPullRequestIsIgnoredWithItsReason() {
+    int number = Payloads.nextNumber();
+    Answer answer =
+        github.deliver(
+            "issue_comment",
+            Payloads.load("issue_comment.preview-on-closed").number(number).bytes());
+
+    assertThat(answer.status()).isEqualTo(202);
+    assertThat(answer.field("action")).isEqualTo("ignored");
+    assertThat(answer.field("reason"))
+        .isEqualTo("/preview on a closed pull request: reopen it first, then comment /preview");
+    assertThat(RecordingPreviewWorkflow.runs(workflowId(number))).isEmpty();
+  }
+
+  @Test
   void destroyAndUpdateWithoutAPreviewSayNoPreviewRunning() {
     int number = Payloads.nextNumber();
     for (String[] delivery :

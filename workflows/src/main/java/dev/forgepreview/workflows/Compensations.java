@@ -14,19 +14,26 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /**
  * The saga's compensations. Each is registered before its action runs (a timed-out action may have
  * happened), finds what to delete by name (it may not know the id), is harmless when nothing
- * exists, and is repeated until it succeeds. Callers run {@link #compensate} in a detached
+ * exists, and is repeated in bounded rounds; what is still left after the last one is reported, and
+ * the cleanup schedule deletes it later as an orphan. Callers run {@link #compensate} in a detached
  * cancellation scope so that a cancelled workflow still cleans up.
  */
 final class Compensations {
   private static final Logger log = Workflow.getLogger(Compensations.class);
+  private static final String BOUNDED_TEARDOWN = "bounded-teardown";
+
+  /** The pause of the first release's unbounded retries (runs that started before the rounds). */
   private static final Duration PAUSE = Duration.ofMinutes(5);
+
   private static final int WARN_EVERY = 12;
 
   /** What a compensation deletes, in the order the actions run. */
@@ -35,6 +42,11 @@ final class Compensations {
     SITE,
     DATABASE,
     DATABASE_USER;
+
+    /** {@code server}, {@code site}, {@code database}, {@code database-user}. */
+    String kind() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 
     String deleteStep() {
       return "delete-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -66,36 +78,128 @@ final class Compensations {
     registered.addAll(List.of(Resource.SITE, Resource.DATABASE, Resource.DATABASE_USER));
   }
 
-  /** Runs every registered compensation, newest first, each until it succeeds. */
-  void compensate() {
-    List<Resource> reverse = new ArrayList<>(registered);
-    Collections.reverse(reverse);
-    for (Resource resource : reverse) {
-      String name = resource.deleteStep();
-      String rid = state.requestId(resource.createStep());
-      int attempts = 0;
-      while (true) {
-        attempts++;
-        String started = PreviewState.now();
-        try {
-          delete(resource, rid);
-          state.steps.add(
-              new StepRecord(
-                  name, StepState.COMPENSATED, attempts, started, PreviewState.now(), "removed"));
-          state.rolledBack.add(name);
-          break;
-        } catch (ActivityFailure e) {
-          String reason = FailureText.reason(e);
-          if (attempts == 1 || attempts % WARN_EVERY == 0) {
-            // Not one line per attempt: a compensation failing for days must not grow the state.
-            state.warnings.add(name + " failed (attempt " + attempts + ", will retry): " + reason);
-          }
-          log.warn("{} of {} failed, retrying in {}: {}", name, state.previewId, PAUSE, reason);
-          Workflow.sleep(PAUSE);
+  /**
+   * Runs every registered compensation, newest first, in at most {@code teardownRounds} rounds with
+   * a pause between them; each failure is recorded in the status. Returns what is still left (empty
+   * when everything is gone); the caller ends {@link Phase#TEARDOWN_FAILED} then.
+   */
+  List<Leftover> compensate() {
+    List<Resource> pending = new ArrayList<>(registered);
+    Collections.reverse(pending);
+    registered.clear();
+    int rounds = state.options.teardownRounds();
+    Map<Resource, String> lastError = new EnumMap<>(Resource.class);
+    for (int round = 1; ; round++) {
+      List<Resource> failed = new ArrayList<>();
+      for (Resource resource : pending) {
+        String reason = tryDelete(resource, round);
+        if (reason == null) {
+          continue;
+        }
+        if (round == 1 && legacy()) {
+          // Runs that started before bounded rounds keep retrying this one until it succeeds.
+          retryUntilDeleted(resource, reason);
+          continue;
+        }
+        lastError.put(resource, reason);
+        failed.add(resource);
+        if (round == 1 || round == rounds) {
+          // Not one line per round: the first and the last failure tell the story.
+          state.warnings.add(
+              resource.deleteStep() + " failed (round " + round + " of " + rounds + "): " + reason);
         }
       }
+      pending = failed;
+      if (!pending.isEmpty() && serverDeleted()) {
+        // A dedicated server took its site, database and user with it.
+        pending.clear();
+      }
+      if (pending.isEmpty() || round >= rounds) {
+        break;
+      }
+      log.warn(
+          "{}: {} left after round {} of {}, next round in {}",
+          state.previewId,
+          pending,
+          round,
+          rounds,
+          state.options.teardownRoundPause());
+      Workflow.sleep(state.options.teardownRoundPause());
     }
-    registered.clear();
+    List<Leftover> left = new ArrayList<>();
+    for (Resource resource : pending) {
+      left.add(new Leftover(resource.kind(), name(resource), lastError.get(resource)));
+    }
+    return left;
+  }
+
+  private boolean serverDeleted() {
+    return state.rolledBack.contains(Resource.SERVER.deleteStep());
+  }
+
+  /** Whether this run started before teardowns had bounded rounds (replay of older histories). */
+  private static boolean legacy() {
+    return Workflow.getVersion(BOUNDED_TEARDOWN, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION;
+  }
+
+  /** One attempt; null when the resource is gone, else the reason it is not. */
+  private String tryDelete(Resource resource, int attempt) {
+    String started = PreviewState.now();
+    try {
+      delete(resource, state.requestId(resource.createStep()));
+      removed(resource, attempt, started);
+      return null;
+    } catch (ActivityFailure e) {
+      return FailureText.reason(e);
+    }
+  }
+
+  private void removed(Resource resource, int attempts, String started) {
+    state.steps.add(
+        new StepRecord(
+            resource.deleteStep(),
+            StepState.COMPENSATED,
+            attempts,
+            started,
+            PreviewState.now(),
+            "removed"));
+    state.rolledBack.add(resource.deleteStep());
+  }
+
+  /** The first release's unbounded loop, kept only for runs that started with it. */
+  private void retryUntilDeleted(Resource resource, String firstReason) {
+    String name = resource.deleteStep();
+    String reason = firstReason;
+    int attempts = 1;
+    while (true) {
+      if (attempts == 1 || attempts % WARN_EVERY == 0) {
+        state.warnings.add(name + " failed (attempt " + attempts + ", will retry): " + reason);
+      }
+      log.warn("{} of {} failed, retrying in {}: {}", name, state.previewId, PAUSE, reason);
+      Workflow.sleep(PAUSE);
+      attempts++;
+      String started = PreviewState.now();
+      try {
+        delete(resource, state.requestId(resource.createStep()));
+        removed(resource, attempts, started);
+        return;
+      } catch (ActivityFailure e) {
+        reason = FailureText.reason(e);
+      }
+    }
+  }
+
+  /** The resource's name on Forge. */
+  private String name(Resource resource) {
+    PreviewSettings settings = state.settings;
+    int number = state.number();
+    return switch (resource) {
+      case SERVER -> PreviewNames.serverName(settings, number);
+      case SITE -> PreviewNames.siteDomain(settings, number);
+      case DATABASE -> PreviewNames.databaseName(settings, number);
+      case DATABASE_USER -> PreviewNames.databaseUser(settings, number);
+    };
   }
 
   private void delete(Resource resource, String rid) {

@@ -1,6 +1,10 @@
 package dev.forgepreview.workflows;
 
-/** Where a preview stands. {@code PROVISIONING → DEPLOYING → READY ⇄ UPDATING → DESTROYING}. */
+/**
+ * Where a preview stands. {@code PROVISIONING → DEPLOYING → READY ⇄ UPDATING → DESTROYING →
+ * DESTROYED}, or {@code FAILED} after a rollback, or {@code TEARDOWN_FAILED} when a teardown or a
+ * rollback gave up after its bounded rounds (what is left is in {@link PreviewStatus#leftBehind}).
+ */
 public enum Phase {
   PROVISIONING,
   DEPLOYING,
@@ -8,9 +12,10 @@ public enum Phase {
   UPDATING,
   DESTROYING,
   DESTROYED,
-  FAILED;
+  FAILED,
+  TEARDOWN_FAILED;
 
   public boolean isFinal() {
-    return this == DESTROYED || this == FAILED;
+    return this == DESTROYED || this == FAILED || this == TEARDOWN_FAILED;
   }
 }

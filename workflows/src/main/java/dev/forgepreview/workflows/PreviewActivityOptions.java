@@ -63,7 +63,7 @@ final class PreviewActivityOptions {
         .build();
   }
 
-  /** Compensations and teardown: patient, and the workflow repeats them until they succeed. */
+  /** Compensations and teardown: patient; the workflow repeats them in bounded rounds. */
   ActivityOptions compensation(String summary, String taskQueue) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(taskQueue)
@@ -118,6 +118,20 @@ final class PreviewActivityOptions {
 
   int healthTries() {
     return Math.max(1, timeouts.healthTries());
+  }
+
+  /** Rounds of a teardown or rollback before it gives up; the default for older settings. */
+  int teardownRounds() {
+    return timeouts.teardownRounds() > 0
+        ? timeouts.teardownRounds()
+        : Timeouts.DEFAULT_TEARDOWN_ROUNDS;
+  }
+
+  Duration teardownRoundPause() {
+    return duration(
+        timeouts.teardownRoundPause() != null
+            ? timeouts.teardownRoundPause()
+            : Timeouts.DEFAULT_TEARDOWN_ROUND_PAUSE);
   }
 
   private static ActivityOptions poll(String summary, Duration interval, Duration limit) {

@@ -2,19 +2,26 @@ package dev.forgepreview.workflows;
 
 import dev.forgepreview.workflows.StepRunner.StepFailed;
 import dev.forgepreview.workflows.activities.GitHubActivities;
+import dev.forgepreview.workflows.activities.GitHubActivities.CommenterPermission;
+import dev.forgepreview.workflows.activities.GitHubActivities.PermissionRequest;
 import dev.forgepreview.workflows.activities.GitHubActivities.PublishStatusRequest;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
+import dev.forgepreview.workflows.activities.GitHubActivities.RefuseCommandRequest;
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities.SettingsRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -37,7 +44,22 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private final Compensations compensations = new Compensations(state, steps);
   private final ProvisioningPipeline pipeline =
       new ProvisioningPipeline(state, steps, compensations, this::publish);
+  private static final String START_AFTER_TEARDOWN = "start-after-teardown";
+  private static final String COMMENT_PERMISSION = "comment-permission";
+  private static final String PREVIEW_COMMAND = "/preview";
+
+  /** How long one answer about a commenter's permission is trusted within a run. */
+  private static final Duration PERMISSION_TTL = Duration.ofMinutes(1);
+
   private UpdateSignal pendingUpdate;
+
+  /** A start that reached this run while it was ending; it begins a fresh run afterwards. */
+  private UpdateSignal pendingStart;
+
+  /** A failed provisioning is being rolled back (the run will end). */
+  private boolean rollingBack;
+
+  private final Map<String, Verdict> verdicts = new HashMap<>();
   private DestroySignal destroySignal;
   private boolean destroyRequested;
   private final LinkedHashSet<String> recentDeliveries = new LinkedHashSet<>();
@@ -61,13 +83,47 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       state.branch = request.branch();
       state.headSha = request.headSha();
       state.setPhase(Phase.PROVISIONING);
+      if (request.viaComment() && !permitted(request.requestedBy(), PREVIEW_COMMAND, null)) {
+        // The start's own update signal replies to the commenter; nothing is created.
+        state.failedStep = "check-permission";
+        state.failureReason = "/preview by " + request.requestedBy() + " refused";
+        state.setPhase(Phase.FAILED);
+        return finish();
+      }
       if (!loadSettings()) {
-        return status();
+        return finish();
       }
       provision();
     }
     if (state.phase == Phase.READY || state.phase == Phase.UPDATING) {
       liveUntilDestroyed();
+    }
+    return finish();
+  }
+
+  /**
+   * The run's end. A start that reached it while it was ending (a pull request closed and reopened
+   * at once, {@code /preview} during a teardown) continues-as-new into a fresh preview, under the
+   * same id, now that everything of the old one is gone.
+   */
+  private PreviewStatus finish() {
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    if (pendingStart != null
+        && state.phase.isFinal()
+        && Workflow.getVersion(START_AFTER_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      log.info("{}: starting a fresh preview for {}", state.previewId, state.startAfterTeardown);
+      PreviewRequest r = state.request;
+      // The start's permission was checked when it arrived.
+      Workflow.continueAsNew(
+          new PreviewRequest(
+              r.owner(),
+              r.repo(),
+              r.number(),
+              pendingStart.branch(),
+              pendingStart.headSha(),
+              pendingStart.requestedBy(),
+              null,
+              null));
     }
     return status();
   }
@@ -79,7 +135,21 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       log.info("update {}: delivery {} already handled", state.previewId, update.deliveryId());
       return;
     }
-    if (state.phase.isFinal() || destroyRequested) {
+    if (update.viaComment()
+        && !permitted(
+            update.requestedBy(),
+            update.asksToStart() ? PREVIEW_COMMAND : "/update",
+            update.deliveryId() != null ? update.deliveryId() : replyId())) {
+      return;
+    }
+    if (state.phase.isFinal() || destroyRequested || rollingBack) {
+      if (update.asksToStart()) {
+        // Too late for this run: the newest such start begins a fresh preview after it.
+        pendingStart = update;
+        state.startAfterTeardown =
+            update.requestedBy() == null ? "a new start" : update.requestedBy();
+        state.updateDetails();
+      }
       return;
     }
     String branch =
@@ -87,13 +157,27 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
             ? update.branch()
             : pendingUpdate != null ? pendingUpdate.branch() : null;
     pendingUpdate =
-        new UpdateSignal(update.headSha(), branch, update.deliveryId(), update.requestedBy());
+        new UpdateSignal(
+            update.headSha(),
+            branch,
+            update.deliveryId(),
+            update.requestedBy(),
+            update.start(),
+            update.fromComment());
   }
 
   @Override
   public void destroy(DestroySignal signal) {
     if (destroyRequested || state.phase.isFinal()) {
       return;
+    }
+    if (signal != null
+        && signal.viaComment()
+        && !permitted(signal.requestedBy(), "/destroy", replyId())) {
+      return;
+    }
+    if (destroyRequested || state.phase.isFinal()) {
+      return; // decided while the permission was being checked
     }
     destroyRequested = true;
     destroySignal = signal == null ? new DestroySignal("destroy signal", null) : signal;
@@ -177,8 +261,11 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       if (!destroyRequested) {
         fail(e);
       }
+      rollingBack = true;
       rollBack();
-      if (destroyRequested) {
+      if (!state.leftBehind.isEmpty()) {
+        finishTeardownFailed();
+      } else if (destroyRequested) {
         finishDestroyed();
       } else {
         state.setPhase(Phase.FAILED);
@@ -406,19 +493,115 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     Workflow.newDetachedCancellationScope(
             () -> {
               compensations.flushRedis();
-              compensations.compensate();
+              state.leftBehind.addAll(compensations.compensate());
             })
         .run();
-    finishDestroyed();
+    if (state.leftBehind.isEmpty()) {
+      finishDestroyed();
+    } else {
+      finishTeardownFailed();
+    }
   }
 
   private void rollBack() {
-    Workflow.newDetachedCancellationScope(compensations::compensate).run();
+    Workflow.newDetachedCancellationScope(() -> state.leftBehind.addAll(compensations.compensate()))
+        .run();
   }
 
   private void finishDestroyed() {
     state.setPhase(Phase.DESTROYED);
     publish();
+  }
+
+  /**
+   * The rounds are spent: the run ends (freeing its id) with what is left in its status, and the
+   * cleanup schedule deletes those leftovers as orphans, since no running preview owns them.
+   */
+  private void finishTeardownFailed() {
+    log.warn("{}: teardown gave up, left behind {}", state.previewId, state.leftBehind);
+    state.setPhase(Phase.TEARDOWN_FAILED);
+    publish();
+  }
+
+  // ---- comment permissions ---------------------------------------------------------------
+
+  /** One answer from GitHub, shared by the handlers that ask within {@link #PERMISSION_TTL}. */
+  private record Verdict(Promise<CommenterPermission> answer, long askedAtMillis) {}
+
+  /**
+   * Whether {@code login} may run {@code command}, asked of GitHub. A refusal is answered on the
+   * pull request when {@code replyId} is set. GitHub unreachable counts as a refusal: a command
+   * that cannot be checked is not run.
+   */
+  private boolean permitted(String login, String command, String replyId) {
+    if (Workflow.getVersion(COMMENT_PERMISSION, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return true; // runs that started before the check: the gateway's check stands
+    }
+    // Signal-with-start hands the signal over before run() has read its input.
+    Workflow.await(() -> state.request != null);
+    String why;
+    if (login == null || login.isBlank()) {
+      why = "cannot be checked: the comment names no author";
+    } else {
+      try {
+        CommenterPermission answer = verdict(login).get();
+        if (answer.allowed()) {
+          return true;
+        }
+        why =
+            "needs write access to the repository; @"
+                + login
+                + " has "
+                + (answer.permission() == null ? "none" : answer.permission());
+      } catch (ActivityFailure e) {
+        verdicts.remove(login);
+        why = "could not be checked with GitHub (" + FailureText.reason(e) + "); try again later";
+      }
+    }
+    log.info("{}: {} by {} refused: {}", state.previewId, command, login, why);
+    if (replyId != null) {
+      String text = why;
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                try {
+                  github("Reply that " + command + " was refused")
+                      .refuseCommand(
+                          new RefuseCommandRequest(
+                              state.pullRequestRef(), replyId, login, command, text));
+                } catch (ActivityFailure e) {
+                  log.warn(
+                      "{}: the refusal reply failed: {}", state.previewId, FailureText.reason(e));
+                }
+              })
+          .run();
+    }
+    return false;
+  }
+
+  private Promise<CommenterPermission> verdictPromise(String login) {
+    GitHubActivities github = github("Check the permission of " + login);
+    return Async.function(
+        github::commenterPermission,
+        new PermissionRequest(state.request.owner(), state.request.repo(), login));
+  }
+
+  private Promise<CommenterPermission> verdict(String login) {
+    long now = Workflow.currentTimeMillis();
+    Verdict known = verdicts.get(login);
+    if (known == null || now - known.askedAtMillis() > PERMISSION_TTL.toMillis()) {
+      known = new Verdict(verdictPromise(login), now);
+      verdicts.put(login, known);
+    }
+    return known.answer();
+  }
+
+  private GitHubActivities github(String summary) {
+    return Workflow.newActivityStub(GitHubActivities.class, state.options.shortCall(summary));
+  }
+
+  private static String replyId() {
+    return Workflow.randomUUID().toString();
   }
 
   // ---- helpers ---------------------------------------------------------------------------

@@ -101,7 +101,11 @@ public record PreviewSettings(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record QueueWorker(String connection, String queue, int processes, int timeout) {}
 
-  /** ISO-8601 durations and counts of the waiting steps. */
+  /**
+   * ISO-8601 durations and counts of the waiting steps, and the teardown's bounded rounds. A zero
+   * {@code teardownRounds} or a null pause (settings carried by runs older than these fields) mean
+   * the defaults.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Timeouts(
       String serverReady,
@@ -112,10 +116,28 @@ public record PreviewSettings(
       int healthTries,
       String healthInterval,
       int connectivityTries,
-      String connectivityInterval) {
+      String connectivityInterval,
+      int teardownRounds,
+      String teardownRoundPause) {
+
+    /** Rounds of a teardown or rollback before it gives up ({@link Phase#TEARDOWN_FAILED}). */
+    public static final int DEFAULT_TEARDOWN_ROUNDS = 5;
+
+    public static final String DEFAULT_TEARDOWN_ROUND_PAUSE = "PT5M";
 
     public static Timeouts defaults() {
-      return new Timeouts("PT60M", "PT2M", "PT5S", "PT30M", "PT10S", 5, "PT5S", 10, "PT10S");
+      return new Timeouts(
+          "PT60M",
+          "PT2M",
+          "PT5S",
+          "PT30M",
+          "PT10S",
+          5,
+          "PT5S",
+          10,
+          "PT10S",
+          DEFAULT_TEARDOWN_ROUNDS,
+          DEFAULT_TEARDOWN_ROUND_PAUSE);
     }
   }
 }

@@ -34,6 +34,13 @@ final class PreviewState {
   final List<StepRecord> steps = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
   final List<String> rolledBack = new ArrayList<>();
+
+  /** What a teardown or rollback could not delete within its rounds. */
+  final List<Leftover> leftBehind = new ArrayList<>();
+
+  /** Who asked for a fresh preview while this one was ending; it starts once this run is done. */
+  String startAfterTeardown;
+
   String failedStep;
   String failureReason;
 
@@ -68,7 +75,9 @@ final class PreviewState {
         deployments,
         failureLog,
         lastUpdateFailure,
-        names);
+        names,
+        List.copyOf(leftBehind),
+        startAfterTeardown);
   }
 
   /** The phase, in the search attributes and the Web UI's details too. */
@@ -114,6 +123,25 @@ final class PreviewState {
           .append(": ")
           .append(FailureText.clip(lastUpdateFailure.reason()));
       logBlock(details, lastUpdateFailure.log());
+    }
+    if (failureReason != null || lastUpdateFailure != null) {
+      details.append('\n');
+    }
+    for (Leftover left : leftBehind) {
+      details
+          .append("Left behind: ")
+          .append(left.resource())
+          .append(' ')
+          .append(left.name())
+          .append(" (")
+          .append(FailureText.clip(left.lastError()))
+          .append(")\n");
+    }
+    if (startAfterTeardown != null) {
+      details
+          .append("A fresh preview starts once this teardown is done (asked by ")
+          .append(startAfterTeardown)
+          .append(")\n");
     }
     Workflow.setCurrentDetails(details.toString());
   }

@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import dev.forgepreview.workflows.activities.CleanupActivities;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult;
 import dev.forgepreview.workflows.activities.ForgeActivities;
@@ -20,6 +21,8 @@ import dev.forgepreview.workflows.activities.ForgeActivities.ServerRef;
 import dev.forgepreview.workflows.activities.ForgeActivities.SiteHealth;
 import dev.forgepreview.workflows.activities.ForgeActivities.SiteRef;
 import dev.forgepreview.workflows.activities.GitHubActivities;
+import dev.forgepreview.workflows.activities.GitHubActivities.CommenterPermission;
+import dev.forgepreview.workflows.activities.GitHubActivities.PermissionRequest;
 import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -42,14 +45,17 @@ final class MockedActivities implements AutoCloseable {
   final HealthActivities health = mock(HealthActivities.class, withSettings().withoutAnnotations());
   final SettingsActivities settings =
       mock(SettingsActivities.class, withSettings().withoutAnnotations());
+  final CleanupActivities cleanup =
+      mock(CleanupActivities.class, withSettings().withoutAnnotations());
   private final AtomicLong deploymentIds = new AtomicLong(500);
 
   MockedActivities(PreviewSettings previewSettings) {
     env = TestWorkflowEnvironment.newInstance();
     registerSearchAttributes(env);
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(clone, github, health, settings);
+    worker.registerWorkflowImplementationTypes(
+        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
+    worker.registerActivitiesImplementations(clone, github, health, settings, cleanup);
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
     happyPath(previewSettings);
   }
@@ -109,12 +115,28 @@ final class MockedActivities implements AutoCloseable {
         .thenReturn(new SiteHealth(true, "installed", "installed", "ok"));
     when(clone.cloneDatabase(any())).thenReturn(new CloneResult(true, 1024, null));
     when(health.checkConnectivity(any())).thenReturn(200);
+    when(github.commenterPermission(any()))
+        .thenAnswer(
+            i ->
+                new CommenterPermission(
+                    i.<PermissionRequest>getArgument(0).login(), "write", true));
   }
 
   PreviewEnvironmentWorkflow start(PreviewRequest request) {
     env.start();
     PreviewEnvironmentWorkflow workflow = stub(request.workflowId());
     WorkflowClient.start(workflow::run, request);
+    return workflow;
+  }
+
+  /** Starts the way the gateway does: signal-with-start with the start's {@code update}. */
+  PreviewEnvironmentWorkflow signalWithStart(PreviewRequest request, UpdateSignal update) {
+    env.start();
+    PreviewEnvironmentWorkflow workflow = stub(request.workflowId());
+    io.temporal.client.BatchRequest batch = env.getWorkflowClient().newSignalWithStartRequest();
+    batch.add(workflow::run, request);
+    batch.add(workflow::update, update);
+    env.getWorkflowClient().signalWithStart(batch);
     return workflow;
   }
 

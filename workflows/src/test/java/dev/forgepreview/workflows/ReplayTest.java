@@ -7,7 +7,10 @@ import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,12 +44,36 @@ class ReplayTest {
    */
   private static final String PINNED = "histories/preview-pinned-update-failed.json";
 
+  /**
+   * Recorded with bounded teardown rounds, comment permissions and a start during the teardown: a
+   * /preview by a writer, a refused /update, closed and reopened at once, a site delete that fails
+   * once, then the continue-as-new into the fresh preview.
+   */
+  private static final String ENDING = "histories/preview-permission-teardown-restart.json";
+
+  /**
+   * Recorded before teardowns had bounded rounds: the database user's delete (the first
+   * compensation) failed once and was retried after the old five-minute pause before the others
+   * ran. Such runs keep their unbounded loop.
+   */
+  private static final String LEGACY_TEARDOWN = "histories/preview-unbounded-teardown-retry.json";
+
   @ParameterizedTest
-  @ValueSource(strings = {FIRST_RELEASE, BEFORE_CARRIED_NAMES, CURRENT, PINNED})
+  @ValueSource(
+      strings = {FIRST_RELEASE, BEFORE_CARRIED_NAMES, CURRENT, PINNED, ENDING, LEGACY_TEARDOWN})
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
     assertThat(history.getEvents()).hasSizeGreaterThan(50);
-    WorkflowReplayer.replayWorkflowExecution(history, PreviewEnvironmentWorkflowImpl.class);
+    // A cold first replay on a loaded machine can hold the workflow thread past the default 1 s
+    // deadlock detection; determinism is what this test checks, so it gets more time.
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker =
+          env.newWorker(
+              PreviewIds.TASK_QUEUE,
+              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
+      worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
+      WorkflowReplayer.replayWorkflowExecution(history, worker);
+    }
   }
 
   @Test
@@ -115,6 +142,77 @@ class ReplayTest {
       Path target = Path.of("src/test/resources").resolve(PINNED);
       Files.createDirectories(target.getParent());
       Files.writeString(target, history.toJson(true));
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "recordHistories", matches = "true")
+  void recordEndingHistory() throws IOException {
+    try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
+      org.mockito.Mockito.when(
+              activities.github.commenterPermission(
+                  new GitHubActivities.PermissionRequest("acme", "shop", "mallory")))
+          .thenReturn(new GitHubActivities.CommenterPermission("mallory", "read", false));
+      org.mockito.Mockito.doThrow(
+              io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                  "busy", FailureType.VALIDATION.name()))
+          .doNothing()
+          .when(activities.forge)
+          .deleteSite(org.mockito.ArgumentMatchers.any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.signalWithStart(
+              new PreviewRequest("acme", "shop", 42, "feature/x", "sha-1", "wendy", null, true),
+              new UpdateSignal("sha-1", "feature/x", "c-1", "wendy", true, true));
+      awaitPhase(activities, workflow, Phase.READY);
+      String firstRun =
+          activities
+              .env
+              .getWorkflowClient()
+              .newUntypedWorkflowStub("preview:acme:shop:42")
+              .describe()
+              .getExecution()
+              .getRunId();
+      workflow.update(new UpdateSignal("sha-2", "feature/x", "c-2", "mallory", null, true));
+      PreviewLifecycleTest.awaitCondition(
+          activities,
+          () ->
+              org.mockito.Mockito.mockingDetails(activities.github).getInvocations().stream()
+                  .anyMatch(i -> i.getMethod().getName().equals("refuseCommand")));
+      workflow.destroy(new DestroySignal("pull request closed", "alice"));
+      workflow.update(new UpdateSignal("sha-3", "feature/x", "reopened", "alice", true, null));
+      PreviewLifecycleTest.awaitCondition(
+          activities, () -> "sha-3".equals(workflow.status().deployedSha()));
+      WorkflowExecutionHistory history =
+          activities.env.getWorkflowExecutionHistory(
+              WorkflowExecution.newBuilder()
+                  .setWorkflowId("preview:acme:shop:42")
+                  .setRunId(firstRun)
+                  .build());
+      Path target = Path.of("src/test/resources").resolve(ENDING);
+      Files.writeString(target, history.toJson(true));
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "recordLegacyTeardown", matches = "true")
+  void recordLegacyTeardownHistory() throws IOException {
+    try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
+      org.mockito.Mockito.doThrow(
+              io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                  "busy", FailureType.VALIDATION.name()))
+          .doNothing()
+          .when(activities.forge)
+          .deleteDatabaseUser(org.mockito.ArgumentMatchers.any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+      activities.result("preview:acme:shop:42");
+      WorkflowExecutionHistory history =
+          activities.env.getWorkflowExecutionHistory(
+              WorkflowExecution.newBuilder().setWorkflowId("preview:acme:shop:42").build());
+      Files.writeString(
+          Path.of("src/test/resources").resolve(LEGACY_TEARDOWN), history.toJson(true));
     }
   }
 

@@ -49,6 +49,32 @@ final class TestSettings {
         null);
   }
 
+  static PreviewSettings withTimeouts(PreviewSettings s, Timeouts timeouts) {
+    return new PreviewSettings(
+        s.repository(),
+        s.mode(),
+        s.sharedServerId(),
+        s.server(),
+        s.domain(),
+        s.project(),
+        s.siteTemplate(),
+        s.databaseTemplate(),
+        s.phpVersion(),
+        s.repositoryProvider(),
+        s.composer(),
+        s.masterDatabase(),
+        s.environment(),
+        s.queueWorker(),
+        s.certificate(),
+        s.ttl(),
+        s.trigger(),
+        s.maxConcurrentPreviews(),
+        s.redisDatabases(),
+        s.continueAsNewAfterDeployments(),
+        timeouts,
+        s.deployScript());
+  }
+
   static PreviewRequest request(int number, String branch, String sha) {
     return new PreviewRequest("acme", "shop", number, branch, sha, "octocat", null);
   }

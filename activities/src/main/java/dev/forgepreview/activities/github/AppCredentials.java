@@ -89,6 +89,11 @@ public final class AppCredentials implements GitHubCredentials {
   }
 
   @Override
+  public String botLogin(GitHubClient client) throws IOException, GitHubException {
+    return client.appSlug(jwt()) + "[bot]";
+  }
+
+  @Override
   public void rejected(String authorization) {
     tokenLock.lock();
     try {

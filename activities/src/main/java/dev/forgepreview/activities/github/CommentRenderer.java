@@ -1,6 +1,7 @@
 package dev.forgepreview.activities.github;
 
 import dev.forgepreview.workflows.DeploymentLogTail;
+import dev.forgepreview.workflows.Leftover;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewStatus;
 import dev.forgepreview.workflows.StepRecord;
@@ -42,6 +43,7 @@ public final class CommentRenderer {
       case FAILED -> failed(md, status);
       case DESTROYING -> destroying(md, status);
       case DESTROYED -> destroyed(md, status);
+      case TEARDOWN_FAILED -> teardownFailed(md, status);
     }
     warnings(md, status.warnings());
     if (md.length() > MAX_BODY) {
@@ -158,13 +160,64 @@ public final class CommentRenderer {
 
   private static void destroying(StringBuilder md, PreviewStatus status) {
     md.append("### 🧹 Tearing the preview environment down\n\n");
+    freshStart(md, status, "once the teardown is done");
     steps(md, status.steps());
+  }
+
+  /** What happens next when a start reached the preview while it was ending. */
+  private static void freshStart(StringBuilder md, PreviewStatus status, String when) {
+    if (status.startAfterTeardown() != null) {
+      md.append("🔁 A fresh preview starts ")
+          .append(when)
+          .append(" (asked by ")
+          .append(escape(status.startAfterTeardown()))
+          .append(").\n\n");
+    }
   }
 
   private static void destroyed(StringBuilder md, PreviewStatus status) {
     md.append("### 🗑️ Preview environment destroyed\n\n");
-    md.append("Its site, database and queue worker were deleted. ")
-        .append("Comment `/update` to build a new one.\n\n");
+    md.append("Its site, database and queue worker were deleted. ");
+    if (status.startAfterTeardown() != null) {
+      md.append("\n\n");
+      freshStart(md, status, "now");
+    } else {
+      md.append("Comment `/preview` to build a new one.\n\n");
+    }
+    collapsedSteps(md, status.steps());
+  }
+
+  private static void teardownFailed(StringBuilder md, PreviewStatus status) {
+    md.append("### ⚠️ Preview environment only partly torn down\n\n");
+    if (status.failedStep() != null) {
+      md.append("It had failed at **")
+          .append(escape(status.failedStep()))
+          .append("**: ")
+          .append(status.failureReason() == null ? "unknown" : escape(status.failureReason()))
+          .append("\n\n");
+    }
+    md.append("The teardown gave up after its retries. Left on Forge:\n\n");
+    List<Leftover> left = status.leftBehind() == null ? List.of() : status.leftBehind();
+    int shown = 0;
+    for (Leftover item : left) {
+      if (item == null) {
+        continue;
+      }
+      if (shown++ == MAX_LIST) {
+        md.append("- … ").append(left.size() - MAX_LIST).append(" more\n");
+        break;
+      }
+      md.append("- ")
+          .append(escape(String.valueOf(item.resource())))
+          .append(" **")
+          .append(escape(String.valueOf(item.name())))
+          .append("**: ")
+          .append(item.lastError() == null ? "unknown error" : escape(item.lastError()))
+          .append('\n');
+    }
+    md.append("\nThe cleanup schedule deletes these on its next runs; an operator can also ")
+        .append("delete them in Forge. Comment `/preview` to build a new preview.\n\n");
+    freshStart(md, status, "now");
     collapsedSteps(md, status.steps());
   }
 

@@ -1,5 +1,6 @@
 package dev.forgepreview.activities.github;
 
+import dev.forgepreview.activities.github.GitHubModels.CollaboratorPermission;
 import dev.forgepreview.activities.github.GitHubModels.Deployment;
 import dev.forgepreview.activities.github.GitHubModels.DeploymentStatus;
 import dev.forgepreview.activities.github.GitHubModels.IssueComment;
@@ -12,10 +13,16 @@ import dev.forgepreview.workflows.PreviewStatus;
 import dev.forgepreview.workflows.UpdateFailure;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +41,36 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
   private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,64}");
   private static final int MAX_DESCRIPTION = 140;
 
+  /** How long an answer about a commenter's permission is reused. */
+  static final Duration PERMISSION_CACHE = Duration.ofSeconds(60);
+
+  /** Roles that may run comment commands. */
+  private static final Set<String> WRITE_ROLES = Set.of("admin", "maintain", "write");
+
+  /** GitHub logins: letters, digits and single hyphens; {@code [bot]} for Apps. */
+  private static final Pattern LOGIN =
+      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\\[bot\\])?");
+
+  private static final Pattern REPLY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
   private final GitHubClient client;
+  private final Clock clock;
+  private final ConcurrentMap<String, CachedPermission> permissions = new ConcurrentHashMap<>();
+  private volatile String botLogin;
 
   public GitHubActivitiesImpl(GitHubClient client) {
-    this.client = Objects.requireNonNull(client, "client");
+    this(client, Clock.systemUTC());
   }
+
+  /**
+   * @param clock ages the cached permission answers
+   */
+  public GitHubActivitiesImpl(GitHubClient client, Clock clock) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  private record CachedPermission(CommenterPermission answer, Instant expiresAt) {}
 
   /** The deployment environment of a pull request's preview. */
   public static String environment(int pullRequest) {
@@ -87,6 +119,113 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
     }
   }
 
+  @Override
+  public CommenterPermission commenterPermission(PermissionRequest request) {
+    if (request == null || request.login() == null || !LOGIN.matcher(request.login()).matches()) {
+      throw GitHubFailures.invalidInput("commenterPermission needs a valid GitHub login");
+    }
+    PullRequestRef ref = validated(new PullRequestRef(request.owner(), request.repo(), 1));
+    String key = (ref.owner() + "/" + ref.repo() + "/" + request.login()).toLowerCase(Locale.ROOT);
+    Instant now = clock.instant();
+    CachedPermission cached = permissions.get(key);
+    if (cached != null && now.isBefore(cached.expiresAt())) {
+      return cached.answer();
+    }
+    try {
+      String role =
+          client
+              .collaboratorPermission(ref.owner(), ref.repo(), request.login())
+              .map(GitHubActivitiesImpl::role)
+              .orElse("none");
+      CommenterPermission answer =
+          new CommenterPermission(request.login(), role, WRITE_ROLES.contains(role));
+      permissions.put(key, new CachedPermission(answer, now.plus(PERMISSION_CACHE)));
+      log.info(
+          "{} has {} on {}/{}: comment commands {}",
+          request.login(),
+          role,
+          ref.owner(),
+          ref.repo(),
+          answer.allowed() ? "allowed" : "refused");
+      return answer;
+    } catch (GitHubException e) {
+      throw GitHubFailures.from(e);
+    } catch (IOException e) {
+      throw GitHubFailures.from(e);
+    }
+  }
+
+  /** The role name where GitHub sends one (it tells maintain from write), else the level. */
+  private static String role(CollaboratorPermission permission) {
+    String role =
+        permission.roleName() != null && !permission.roleName().isBlank()
+            ? permission.roleName()
+            : permission.permission();
+    return role == null ? "none" : role.toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public void refuseCommand(RefuseCommandRequest request) {
+    if (request == null
+        || request.replyId() == null
+        || !REPLY_ID.matcher(request.replyId()).matches()
+        || request.command() == null
+        || !request.command().matches("/[a-z]{1,20}")) {
+      throw GitHubFailures.invalidInput("refuseCommand needs a reply id and a command");
+    }
+    PullRequestRef ref = validated(request.pullRequest());
+    String marker = "<!-- forge-preview:reply:" + request.replyId() + " -->";
+    String who =
+        request.login() != null && LOGIN.matcher(request.login()).matches()
+            ? "@" + request.login()
+            : "The commenter";
+    String body =
+        marker
+            + "\n"
+            + who
+            + ": `"
+            + request.command()
+            + "` was not run: it "
+            + CommentRenderer.escape(request.why() == null ? "was refused" : request.why())
+            + ". Comment commands need write, maintain or admin access to this repository.\n";
+    try {
+      Optional<IssueComment> existing =
+          client.findIssueComment(
+              ref.owner(),
+              ref.repo(),
+              ref.number(),
+              c -> c.body() != null && c.body().contains(marker) && ours(c));
+      if (existing.isPresent()) {
+        log.debug("The refusal {} is already on {}", request.replyId(), describe(ref));
+        return;
+      }
+      client.createIssueComment(ref.owner(), ref.repo(), ref.number(), body);
+      log.info("Refused {} by {} on {}", request.command(), request.login(), describe(ref));
+    } catch (GitHubException e) {
+      throw GitHubFailures.from(e);
+    } catch (IOException e) {
+      throw GitHubFailures.from(e);
+    }
+  }
+
+  /**
+   * Whether we wrote the comment: its author is our token's user or our App's bot. Anyone can paste
+   * the hidden marker into a comment of their own; only ours is ever updated.
+   */
+  private boolean ours(IssueComment comment) throws IOException, GitHubException {
+    String login = botLogin;
+    if (login == null) {
+      login = client.botLogin();
+      botLogin = login;
+    }
+    if (comment.user() != null && login.equalsIgnoreCase(comment.user().login())) {
+      return true;
+    }
+    return comment.performedViaGithubApp() != null
+        && comment.performedViaGithubApp().slug() != null
+        && login.equalsIgnoreCase(comment.performedViaGithubApp().slug() + "[bot]");
+  }
+
   /** Returns the comment's address, or null when GitHub sent none. */
   private String publishComment(PullRequestRef ref, PreviewStatus status)
       throws IOException, GitHubException {
@@ -98,7 +237,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
             ref.owner(),
             ref.repo(),
             ref.number(),
-            c -> c.body() != null && c.body().contains(marker));
+            c -> c.body() != null && c.body().contains(marker) && ours(c));
     if (existing.isEmpty()) {
       IssueComment created = client.createIssueComment(ref.owner(), ref.repo(), ref.number(), body);
       log.info(
@@ -130,7 +269,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
         Optional<Deployment> deployment =
             client.findDeployment(ref.owner(), ref.repo(), sha, environment);
         if (deployment.isPresent()) {
-          setStatus(ref, deployment.get(), state, null, "Preview destroyed", null);
+          setStatus(ref, deployment.get(), state, null, description(status), null);
         }
       }
       return;
@@ -201,7 +340,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
       case PROVISIONING, DEPLOYING, UPDATING -> "in_progress";
       case READY -> "success";
       case FAILED -> "failure";
-      case DESTROYING, DESTROYED -> "inactive";
+      case DESTROYING, DESTROYED, TEARDOWN_FAILED -> "inactive";
     };
   }
 
@@ -215,6 +354,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
           case FAILED ->
               "Preview failed" + (status.failedStep() == null ? "" : " at " + status.failedStep());
           case DESTROYING, DESTROYED -> "Preview destroyed";
+          case TEARDOWN_FAILED -> "Preview torn down partly: see the pull request comment";
         };
     return fitDescription(text);
   }

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.forgepreview.activities.github.GitHubModels.Account;
+import dev.forgepreview.activities.github.GitHubModels.App;
+import dev.forgepreview.activities.github.GitHubModels.CollaboratorPermission;
 import dev.forgepreview.activities.github.GitHubModels.Deployment;
 import dev.forgepreview.activities.github.GitHubModels.DeploymentStatus;
 import dev.forgepreview.activities.github.GitHubModels.ErrorBody;
@@ -26,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Predicate;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -90,6 +92,11 @@ public final class GitHubClient {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 
+  /** The login our comments are written under (see {@link GitHubCredentials#botLogin}). */
+  public String botLogin() throws IOException, GitHubException {
+    return credentials.botLogin(this);
+  }
+
   /** {@code GET /repos/{owner}/{repo}/pulls/{number}}. */
   public PullRequest getPullRequest(String owner, String repo, int number)
       throws IOException, GitHubException {
@@ -102,7 +109,7 @@ public final class GitHubClient {
    * over pages of 100, up to the configured number of pages.
    */
   public Optional<IssueComment> findIssueComment(
-      String owner, String repo, int number, Predicate<IssueComment> matches)
+      String owner, String repo, int number, CommentMatcher matches)
       throws IOException, GitHubException {
     HttpUrl url =
         url("repos", owner, repo, "issues", Integer.toString(number), "comments")
@@ -189,6 +196,47 @@ public final class GitHubClient {
       throws IOException, GitHubException {
     HttpUrl url = url("repos", owner, repo, "deployments", Long.toString(deploymentId), "statuses");
     return send(owner, repo, "POST", url, status, new TypeReference<DeploymentStatus>() {}).body();
+  }
+
+  /**
+   * {@code GET /repos/{owner}/{repo}/collaborators/{login}/permission}; empty when GitHub answers
+   * 404 (the login is no collaborator and the repository is not readable to them).
+   */
+  public Optional<CollaboratorPermission> collaboratorPermission(
+      String owner, String repo, String login) throws IOException, GitHubException {
+    HttpUrl url = url("repos", owner, repo, "collaborators", login, "permission");
+    try {
+      return Optional.of(
+          send(owner, repo, "GET", url, null, new TypeReference<CollaboratorPermission>() {})
+              .body());
+    } catch (GitHubHttpException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** {@code GET /user} with a token: the login it belongs to. */
+  String authenticatedLogin(String authorization) throws IOException, GitHubException {
+    HttpUrl url = url("user");
+    Account user =
+        exchange(request("GET", url, null, authorization), new TypeReference<Account>() {}).body();
+    if (user.login() == null || user.login().isBlank()) {
+      throw new GitHubBadResponseException("GET /user returned no login");
+    }
+    return user.login();
+  }
+
+  /** {@code GET /app}, authenticated as the App: its slug. */
+  String appSlug(String jwt) throws IOException, GitHubException {
+    HttpUrl url = url("app");
+    App app =
+        exchange(request("GET", url, null, "Bearer " + jwt), new TypeReference<App>() {}).body();
+    if (app.slug() == null || app.slug().isBlank()) {
+      throw new GitHubBadResponseException("GET /app returned no slug");
+    }
+    return app.slug();
   }
 
   /** {@code GET /repos/{owner}/{repo}/installation}, authenticated as the App. */
@@ -375,5 +423,11 @@ public final class GitHubClient {
   /** The client this one derived, for tests of the shared pool. */
   OkHttpClient http() {
     return http;
+  }
+
+  /** A test of a comment that may itself ask GitHub (who we are). */
+  @FunctionalInterface
+  public interface CommentMatcher {
+    boolean test(IssueComment comment) throws IOException, GitHubException;
   }
 }

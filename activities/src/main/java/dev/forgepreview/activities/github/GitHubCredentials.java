@@ -27,6 +27,13 @@ public interface GitHubCredentials {
   String authorization(GitHubClient client, String owner, String repo)
       throws IOException, GitHubException;
 
+  /**
+   * The login our comments are written under: the token's own user ({@code GET /user}), or a GitHub
+   * App's bot user {@code <app-slug>[bot]} ({@code GET /app}). Only comments by this login are ever
+   * taken for the preview's comment.
+   */
+  String botLogin(GitHubClient client) throws IOException, GitHubException;
+
   /** GitHub answered 401 to a call made with {@code authorization}: forget it if cached. */
   default void rejected(String authorization) {}
 

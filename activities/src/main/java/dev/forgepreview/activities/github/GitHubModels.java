@@ -20,8 +20,25 @@ public final class GitHubModels {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Repository(String fullName) {}
 
+  /** {@code user} wrote it; {@code performedViaGithubApp} is set when an App did. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record IssueComment(Long id, String body, String htmlUrl) {}
+  public record IssueComment(
+      Long id, String body, String htmlUrl, Account user, App performedViaGithubApp) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Account(String login) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record App(Long id, String slug) {}
+
+  /**
+   * {@code GET /repos/{owner}/{repo}/collaborators/{user}/permission}: {@code permission} is the
+   * legacy level ({@code admin}, {@code write}, {@code read}, {@code none}), {@code roleName} the
+   * role ({@code admin}, {@code maintain}, {@code write}, {@code triage}, {@code read}, or a custom
+   * one).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record CollaboratorPermission(String permission, String roleName) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Deployment(Long id, String sha, String environment) {}

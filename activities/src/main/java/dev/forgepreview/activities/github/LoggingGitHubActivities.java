@@ -23,6 +23,23 @@ public final class LoggingGitHubActivities implements GitHubActivities {
             + " update signal with headSha and branch instead");
   }
 
+  /** Without GitHub nobody's permission can be asked: dev mode lets every command through. */
+  @Override
+  public CommenterPermission commenterPermission(PermissionRequest request) {
+    String login = request == null ? null : request.login();
+    log.warn("[dev mode, GitHub not configured] cannot check the permission of {}: allowed", login);
+    return new CommenterPermission(login, "unknown", true);
+  }
+
+  @Override
+  public void refuseCommand(RefuseCommandRequest request) {
+    log.info(
+        "[dev mode, GitHub not configured] would reply that {} by {} was refused: {}",
+        request == null ? null : request.command(),
+        request == null ? null : request.login(),
+        request == null ? null : request.why());
+  }
+
   @Override
   public void publishStatus(PublishStatusRequest request) {
     if (request == null || request.pullRequest() == null || request.status() == null) {

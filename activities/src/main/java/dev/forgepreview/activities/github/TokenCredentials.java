@@ -1,5 +1,6 @@
 package dev.forgepreview.activities.github;
 
+import java.io.IOException;
 import java.util.Objects;
 
 /** A personal access token or any other fixed token, sent as {@code Bearer}. */
@@ -17,6 +18,11 @@ public final class TokenCredentials implements GitHubCredentials {
   @Override
   public String authorization(GitHubClient client, String owner, String repo) {
     return authorization;
+  }
+
+  @Override
+  public String botLogin(GitHubClient client) throws IOException, GitHubException {
+    return client.authenticatedLogin(authorization);
   }
 
   @Override

@@ -2,7 +2,10 @@ package dev.forgepreview.activities.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forgepreview.workflows.ForgeResources;
+import dev.forgepreview.workflows.Leftover;
 import dev.forgepreview.workflows.Phase;
+import dev.forgepreview.workflows.PreviewStatus;
 import dev.forgepreview.workflows.StepRecord.StepState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,44 @@ class CommentRendererTest {
     assertThat(CommentRenderer.render(ID, Statuses.of(Phase.DESTROYED)))
         .contains("Preview environment destroyed")
         .doesNotContain(Statuses.URL);
+  }
+
+  @Test
+  void teardownFailedListsWhatIsLeftAndWhatHappensNext() {
+    PreviewStatus status =
+        new PreviewStatus(
+            "preview:acme:shop:42",
+            "acme/shop",
+            42,
+            Phase.TEARDOWN_FAILED,
+            Statuses.URL,
+            "feature/login",
+            Statuses.SHA,
+            Statuses.SHA,
+            ForgeResources.none(),
+            List.of(),
+            List.of(),
+            Statuses.EXPIRES,
+            null,
+            null,
+            List.of("delete-database-user"),
+            1,
+            null,
+            null,
+            List.of(
+                new Leftover(
+                    "site", "pr-42-shop.preview.example.com", "FORBIDDEN: 403 token revoked"),
+                new Leftover("database", "pr_42", "FAILED: 422 database is in use")),
+            null);
+
+    String md = CommentRenderer.render(ID, status);
+
+    assertThat(md)
+        .contains("only partly torn down")
+        .contains("- site **pr-42-shop.preview.example.com**: FORBIDDEN: 403 token revoked")
+        .contains("- database **pr\\_42**: FAILED: 422 database is in use")
+        .contains("The cleanup schedule deletes these")
+        .doesNotContain("(" + Statuses.URL + ")");
   }
 
   @Test

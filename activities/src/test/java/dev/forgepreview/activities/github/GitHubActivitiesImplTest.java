@@ -34,7 +34,11 @@ class GitHubActivitiesImplTest {
   static final PullRequestRef PR = new PullRequestRef("acme", "shop", 42);
   static final String MARKER = "<!-- forge-preview:preview:acme:shop:42 -->";
 
+  /** The token's user, as {@code GET /user} and a comment's {@code user} show it. */
+  static final String BOT = "{\"login\": \"preview-bot\", \"id\": 7, \"type\": \"User\"}";
+
   private final MockWebServer server = new MockWebServer();
+  private boolean botLoginAsked;
   private TestActivityEnvironment env;
   private GitHubActivities activities;
 
@@ -179,7 +183,13 @@ class GitHubActivitiesImplTest {
             .body("[{\"id\": 5, \"body\": \"LGTM\"}, {\"id\": 6, \"body\": null}]")
             .build());
     server.enqueue(
-        json("[{\"id\": 900, \"body\": " + quoted(MARKER + "\nold body") + "}, {\"id\": 901}]"));
+        json(
+            "[{\"id\": 900, \"user\": "
+                + BOT
+                + ", \"body\": "
+                + quoted(MARKER + "\nold body")
+                + "}, {\"id\": 901}]"));
+    server.enqueue(json(BOT)); // GET /user: who we are, asked once
     server.enqueue(json("{\"id\": 900}"));
     enqueueDeploymentUnchanged("success");
 
@@ -189,23 +199,26 @@ class GitHubActivitiesImplTest {
     RecordedRequest second = server.takeRequest();
     assertThat(second.getUrl().encodedPath()).isEqualTo("/repositories/1/issues/42/comments");
     assertThat(second.getUrl().queryParameter("page")).isEqualTo("2");
+    assertThat(server.takeRequest().getUrl().encodedPath()).isEqualTo("/user");
     RecordedRequest patch = server.takeRequest();
     assertThat(patch.getMethod()).isEqualTo("PATCH");
     assertThat(patch.getUrl().encodedPath()).isEqualTo("/repos/acme/shop/issues/comments/900");
     assertThat(patch.getBody().utf8()).contains(MARKER).contains(Statuses.URL);
     skip(2);
-    assertThat(server.getRequestCount()).isEqualTo(9);
+    assertThat(server.getRequestCount()).isEqualTo(10);
   }
 
   @Test
   void anUnchangedCommentIsNotPatchedAgain() throws Exception {
     String body = CommentRenderer.render("preview:acme:shop:42", Statuses.ready());
-    server.enqueue(json("[{\"id\": 900, \"body\": " + quoted(body) + "}]"));
+    server.enqueue(json("[{\"id\": 900, \"user\": " + BOT + ", \"body\": " + quoted(body) + "}]"));
+    server.enqueue(json(BOT));
     enqueueDeploymentUnchanged("success");
 
     publish(Statuses.ready());
 
-    assertThat(server.getRequestCount()).isEqualTo(3);
+    assertThat(server.getRequestCount()).isEqualTo(4);
+    assertThat(server.takeRequest().getMethod()).isEqualTo("GET");
     assertThat(server.takeRequest().getMethod()).isEqualTo("GET");
     assertThat(server.takeRequest().getMethod()).isEqualTo("GET");
     assertThat(server.takeRequest().getMethod()).isEqualTo("GET");
@@ -222,7 +235,7 @@ class GitHubActivitiesImplTest {
 
     publish(Statuses.of(Phase.PROVISIONING));
 
-    skip(2);
+    skip(3);
     RecordedRequest find = server.takeRequest();
     assertThat(find.getUrl().encodedPath()).isEqualTo("/repos/acme/shop/deployments");
     assertThat(find.getUrl().queryParameter("sha")).isEqualTo(Statuses.SHA);
@@ -282,7 +295,7 @@ class GitHubActivitiesImplTest {
 
     skip(4);
     assertThat(server.takeRequest().getBody().utf8()).contains("\"state\":\"inactive\"");
-    assertThat(server.getRequestCount()).isEqualTo(21);
+    assertThat(server.getRequestCount()).isEqualTo(22);
   }
 
   @Test
@@ -292,8 +305,8 @@ class GitHubActivitiesImplTest {
 
     publish(Statuses.building());
 
-    assertThat(server.getRequestCount()).isEqualTo(4);
-    skip(4);
+    assertThat(server.getRequestCount()).isEqualTo(5);
+    skip(5);
     assertThat(server.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
   }
 
@@ -304,7 +317,7 @@ class GitHubActivitiesImplTest {
 
     publish(Statuses.of(Phase.DESTROYING));
 
-    assertThat(server.getRequestCount()).isEqualTo(3);
+    assertThat(server.getRequestCount()).isEqualTo(4);
   }
 
   @Test
@@ -439,8 +452,14 @@ class GitHubActivitiesImplTest {
     assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
+  /** Our comment is there; the first time, the client asks who we are. */
   private void enqueueCommentExists() {
-    server.enqueue(json("[{\"id\": 900, \"body\": " + quoted(MARKER + "\nold") + "}]"));
+    server.enqueue(
+        json("[{\"id\": 900, \"user\": " + BOT + ", \"body\": " + quoted(MARKER + "\nold") + "}]"));
+    if (!botLoginAsked) {
+      server.enqueue(json(BOT));
+      botLoginAsked = true;
+    }
     server.enqueue(json("{\"id\": 900}"));
   }
 

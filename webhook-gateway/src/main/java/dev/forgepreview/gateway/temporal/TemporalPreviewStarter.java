@@ -3,6 +3,8 @@ package dev.forgepreview.gateway.temporal;
 import dev.forgepreview.gateway.config.TemporalConfiguration;
 import dev.forgepreview.gateway.webhook.PreviewServiceException;
 import dev.forgepreview.gateway.webhook.PreviewStarter;
+import dev.forgepreview.gateway.webhook.StartOutcome;
+import dev.forgepreview.gateway.webhook.StartOutcome.Kind;
 import dev.forgepreview.workflows.DestroySignal;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
@@ -18,12 +20,14 @@ import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +45,64 @@ public class TemporalPreviewStarter implements PreviewStarter {
     this.healthTimeout = config.healthTimeout();
   }
 
+  /**
+   * Signal-with-start, then what it did. The run that was running before is compared with the run
+   * that got the signal: a different one was started. Otherwise the signal reached a run that was
+   * there, live or ending (its {@code PreviewPhase}); a run that continued-as-new meanwhile is
+   * starting the fresh preview; one that closed without doing so has not seen the start, which is
+   * then sent again and starts a run.
+   */
   @Override
-  public String start(PreviewRequest request, UpdateSignal update) {
+  public StartOutcome start(PreviewRequest request, UpdateSignal update) {
+    String workflowId = request.workflowId();
+    Run before = latestRun(workflowId);
+    String runId = signalWithStart(request, update);
+    if (before == null || !before.running() || !before.runId().equals(runId)) {
+      return StartOutcome.started();
+    }
+    Run after = latestRun(workflowId);
+    if (after != null && !after.runId().equals(runId)) {
+      return new StartOutcome(Kind.REACHED_ENDING_RUN, after.phase());
+    }
+    if (after != null && after.running()) {
+      boolean ending = after.phase() != null && ENDING.contains(after.phase());
+      return new StartOutcome(
+          ending ? Kind.REACHED_ENDING_RUN : Kind.REACHED_LIVE_RUN, after.phase());
+    }
+    // It closed right after the signal, without continuing into a fresh preview.
+    String again = signalWithStart(request, update);
+    return again.equals(runId)
+        ? new StartOutcome(Kind.REACHED_ENDING_RUN, before.phase())
+        : StartOutcome.started();
+  }
+
+  /** Phases of a run that will not serve a start itself. */
+  private static final Set<String> ENDING =
+      Set.of(
+          Phase.DESTROYING.name(),
+          Phase.DESTROYED.name(),
+          Phase.FAILED.name(),
+          Phase.TEARDOWN_FAILED.name());
+
+  private record Run(String runId, boolean running, String phase) {}
+
+  /** The newest run of the id, or null when there is none. */
+  private Run latestRun(String workflowId) {
+    try {
+      WorkflowExecutionDescription description =
+          client.newUntypedWorkflowStub(workflowId).describe();
+      return new Run(
+          description.getExecution().getRunId(),
+          description.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+          description.getTypedSearchAttributes().get(PreviewIds.PHASE));
+    } catch (WorkflowNotFoundException e) {
+      return null;
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw unavailable("describe", workflowId, e);
+    }
+  }
+
+  private String signalWithStart(PreviewRequest request, UpdateSignal update) {
     PreviewEnvironmentWorkflow workflow =
         client.newWorkflowStub(PreviewEnvironmentWorkflow.class, startOptions(request, update));
     BatchRequest batch = client.newSignalWithStartRequest();

@@ -30,10 +30,13 @@ record GitHubEvent(
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record Branch(String ref, String sha, Repository repo) {}
 
-  /** {@code pullRequest} is present only when the issue is a pull request. */
+  /**
+   * {@code pullRequest} is present only when the issue is a pull request; {@code state} is {@code
+   * open} or {@code closed}.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record Issue(Integer number, IssuePullRequest pullRequest) {}
+  record Issue(Integer number, String state, IssuePullRequest pullRequest) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -15,9 +15,9 @@ public interface PreviewStarter {
    * Starts the preview's workflow, or signals the one already running: signal-with-start with
    * {@code update}, so a redelivered webhook never starts a second run.
    *
-   * @return the id of the run that received the signal
+   * @return whether a run was started, or which kind of run the signal reached
    */
-  String start(PreviewRequest request, UpdateSignal update);
+  StartOutcome start(PreviewRequest request, UpdateSignal update);
 
   /**
    * Sends {@code update} to the running workflow.

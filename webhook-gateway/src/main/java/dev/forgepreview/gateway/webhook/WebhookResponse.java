@@ -7,14 +7,16 @@ import java.util.Locale;
 
 /**
  * The body of every accepted delivery: {@code {"workflowId": ..., "action":
- * "started|signalled|ignored", "reason": ...}}. {@code workflowId} is null when no pull request is
- * concerned (a ping, an unhandled event).
+ * "started|accepted|signalled|ignored", "reason": ...}}. {@code started}: a new run was started;
+ * {@code accepted}: a start reached a run that was already there, and the reason says what happens
+ * next. {@code workflowId} is null when no pull request is concerned (a ping, an unhandled event).
  */
 @Introspected
 public record WebhookResponse(@Nullable String workflowId, Action action, String reason) {
 
   public enum Action {
     STARTED,
+    ACCEPTED,
     SIGNALLED,
     IGNORED;
 

@@ -140,6 +140,8 @@ public class WebhookRouter {
     String headSha = pr.head() == null ? null : pr.head().sha();
     UpdateSignal update =
         new UpdateSignal(headSha, branch, delivery.deliveryId(), delivery.sender());
+    UpdateSignal startUpdate =
+        new UpdateSignal(headSha, branch, delivery.deliveryId(), delivery.sender(), true, null);
     boolean fork = isFork(pr, payload.repository());
     return switch (action) {
       case "opened", "reopened", "ready_for_review" -> {
@@ -153,7 +155,7 @@ public class WebhookRouter {
           yield WebhookResponse.ignored(
               workflowId, "trigger is comment: comment /preview to start");
         }
-        yield start(delivery, number, update, "pull_request " + action);
+        yield start(delivery, number, startUpdate, "pull_request " + action);
       }
       case "synchronize" -> {
         if (fork) {
@@ -170,7 +172,7 @@ public class WebhookRouter {
         if (fork) {
           yield WebhookResponse.ignored(workflowId, FORK);
         }
-        yield start(delivery, number, update, "pull_request synchronize");
+        yield start(delivery, number, startUpdate, "pull_request synchronize");
       }
       case "closed" -> {
         String reason =
@@ -217,17 +219,27 @@ public class WebhookRouter {
       return WebhookResponse.ignored(
           workflowId, command + " needs an owner, member or collaborator, not " + association);
     }
+    // The workflow asks GitHub whether the author may write before it acts on the command.
     String author = comment.user() == null ? delivery.sender() : comment.user().login();
+    if ("/preview".equals(command) && "closed".equalsIgnoreCase(payload.issue().state())) {
+      return WebhookResponse.ignored(
+          workflowId, "/preview on a closed pull request: reopen it first, then comment /preview");
+    }
     // An issue_comment carries no head sha or branch: the workflow looks them up.
-    UpdateSignal update = new UpdateSignal(null, null, delivery.deliveryId(), author);
     return switch (command) {
       case "/preview" ->
-          start(delivery, number(payload.issue().number()), update, "/preview by " + author);
+          start(
+              delivery,
+              number(payload.issue().number()),
+              new UpdateSignal(null, null, delivery.deliveryId(), author, true, true),
+              "/preview by " + author);
       case "/update" ->
-          previews.update(workflowId, update)
+          previews.update(
+                  workflowId,
+                  new UpdateSignal(null, null, delivery.deliveryId(), author, null, true))
               ? new WebhookResponse(workflowId, Action.SIGNALLED, "update: /update by " + author)
               : WebhookResponse.ignored(workflowId, NO_PREVIEW_RUNNING);
-      default -> destroy(workflowId, new DestroySignal("/destroy by " + author, author));
+      default -> destroy(workflowId, new DestroySignal("/destroy by " + author, author, true));
     };
   }
 
@@ -255,9 +267,29 @@ public class WebhookRouter {
             update.branch(),
             update.headSha(),
             update.requestedBy(),
-            null);
-    previews.start(request, update);
-    return new WebhookResponse(request.workflowId(), Action.STARTED, why);
+            null,
+            update.fromComment());
+    StartOutcome outcome = previews.start(request, update);
+    String phase = outcome.phase() == null ? "" : " (" + outcome.phase() + ")";
+    return switch (outcome.kind()) {
+      case STARTED -> new WebhookResponse(workflowId, Action.STARTED, why);
+      case REACHED_ENDING_RUN ->
+          new WebhookResponse(
+              workflowId,
+              Action.ACCEPTED,
+              why
+                  + ": the preview is being torn down"
+                  + phase
+                  + "; a fresh one starts once that is done");
+      case REACHED_LIVE_RUN ->
+          new WebhookResponse(
+              workflowId,
+              Action.ACCEPTED,
+              why
+                  + ": a preview is already running"
+                  + phase
+                  + "; it redeploys if the commit changed");
+    };
   }
 
   private WebhookResponse destroy(String workflowId, DestroySignal destroy) {
