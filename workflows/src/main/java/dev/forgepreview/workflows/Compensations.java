@@ -190,15 +190,14 @@ final class Compensations {
     }
   }
 
-  /** The resource's name on Forge. */
+  /** The resource's name on Forge, as the preview carried it. */
   private String name(Resource resource) {
-    PreviewSettings settings = state.settings;
-    int number = state.number();
+    PreviewResourceNames names = state.names;
     return switch (resource) {
-      case SERVER -> PreviewNames.serverName(settings, number);
-      case SITE -> PreviewNames.siteDomain(settings, number);
-      case DATABASE -> PreviewNames.databaseName(settings, number);
-      case DATABASE_USER -> PreviewNames.databaseUser(settings, number);
+      case SERVER -> names.server();
+      case SITE -> names.siteDomain();
+      case DATABASE -> names.database();
+      case DATABASE_USER -> names.databaseUser();
     };
   }
 

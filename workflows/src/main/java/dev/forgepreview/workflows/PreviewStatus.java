@@ -9,10 +9,10 @@ import java.util.List;
  * {@code failureLog} (the end of the deployment log) when a deployment failed. {@code
  * lastUpdateFailure} names the newest update that failed while the preview stayed on {@code
  * deployedSha}; a later successful update clears it. {@code names} are the names the preview gave
- * (or will give) its resources, null before its settings are loaded. {@code leftBehind} lists what a teardown or
- * rollback could not delete ({@link Phase#TEARDOWN_FAILED}); {@code startAfterTeardown} names who
- * asked for a fresh preview while this one was being torn down (it starts once the teardown is
- * done). Fields added later may be null in older results.
+ * (or will give) its resources, null before its settings are loaded. {@code leftBehind} lists what
+ * a teardown or rollback could not delete ({@link Phase#TEARDOWN_FAILED}); {@code
+ * startAfterTeardown} names who asked for a fresh preview while this one was being torn down (it
+ * starts once the teardown is done). Fields added later may be null in older results.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewStatus(

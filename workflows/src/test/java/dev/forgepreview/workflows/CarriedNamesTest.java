@@ -130,7 +130,9 @@ class CarriedNamesTest {
               1,
               null,
               null,
-              carried);
+              carried,
+              List.of(),
+              null);
       PreviewEnvironmentWorkflow workflow = activities.start(carrying(status));
       awaitPhase(activities, workflow, Phase.READY);
 

@@ -98,6 +98,7 @@ class CommentRendererTest {
             1,
             null,
             null,
+            null,
             List.of(
                 new Leftover(
                     "site", "pr-42-shop.preview.example.com", "FORBIDDEN: 403 token revoked"),
