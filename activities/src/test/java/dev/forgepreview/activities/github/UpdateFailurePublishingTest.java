@@ -63,11 +63,14 @@ class UpdateFailurePublishingTest {
   void theFailedCommitsDeploymentFailsWithADescriptionAndTheCommentAsItsLog() throws Exception {
     server.enqueue(
         json(
-            "[{\"id\": 900, \"body\": "
+            "[{\"id\": 900, \"user\": "
+                + GitHubActivitiesImplTest.BOT
+                + ", \"body\": "
                 + quoted(GitHubActivitiesImplTest.MARKER + "\nold")
                 + ", \"html_url\": \""
                 + COMMENT_URL
                 + "\"}]"));
+    server.enqueue(json(GitHubActivitiesImplTest.BOT)); // GET /user: our comment is ours
     server.enqueue(json("{\"id\": 900, \"html_url\": \"" + COMMENT_URL + "\"}"));
     server.enqueue(json("[]"));
     server.enqueue(json(201, "{\"id\": 78, \"sha\": \"" + FAILED_SHA + "\"}"));
@@ -78,6 +81,7 @@ class UpdateFailurePublishingTest {
         new PublishStatusRequest(GitHubActivitiesImplTest.PR, readyAfterAFailedUpdate()));
 
     assertThat(server.takeRequest().getMethod()).isEqualTo("GET");
+    assertThat(server.takeRequest().getUrl().encodedPath()).isEqualTo("/user");
     RecordedRequest patch = server.takeRequest();
     assertThat(patch.getMethod()).isEqualTo("PATCH");
     String comment = JSON.readTree(patch.getBody().utf8()).get("body").asText();
