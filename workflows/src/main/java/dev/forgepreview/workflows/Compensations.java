@@ -1,7 +1,11 @@
 package dev.forgepreview.workflows;
 
+import dev.forgepreview.workflows.PreviewSettings.Backend;
 import dev.forgepreview.workflows.PreviewSettings.Mode;
 import dev.forgepreview.workflows.StepRecord.StepState;
+import dev.forgepreview.workflows.activities.ComposeActivities;
+import dev.forgepreview.workflows.activities.ComposeActivities.ComposeTarget;
+import dev.forgepreview.workflows.activities.ComposeActivities.NginxSiteRequest;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities.FlushRedisRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities;
@@ -34,14 +38,26 @@ final class Compensations {
     SERVER,
     SITE,
     DATABASE,
-    DATABASE_USER;
+    DATABASE_USER,
+    /** Compose backend: the work directory and the port claim. */
+    WORK_DIRECTORY,
+    /** Compose backend: the compose project (containers, volumes, built images). */
+    COMPOSE_PROJECT,
+    /** Compose backend: the preview's nginx file. */
+    NGINX_SITE;
 
     String deleteStep() {
       return "delete-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** The action's step, whose request id the compensation reuses. */
     String createStep() {
-      return "create-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return switch (this) {
+        case WORK_DIRECTORY -> "checkout-source";
+        case COMPOSE_PROJECT -> "compose-up";
+        case NGINX_SITE -> "publish-nginx-site";
+        default -> "create-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+      };
     }
   }
 
@@ -60,6 +76,11 @@ final class Compensations {
 
   /** After a continue-as-new: a ready preview has everything its mode creates. */
   void registerEverything() {
+    if (state.settings.effectiveBackend() == Backend.COMPOSE) {
+      registered.addAll(
+          List.of(Resource.WORK_DIRECTORY, Resource.COMPOSE_PROJECT, Resource.NGINX_SITE));
+      return;
+    }
     if (state.settings.mode() == Mode.DEDICATED) {
       registered.add(Resource.SERVER);
     }
@@ -99,6 +120,10 @@ final class Compensations {
   }
 
   private void delete(Resource resource, String rid) {
+    if (state.settings.effectiveBackend() == Backend.COMPOSE) {
+      deleteFromHost(resource, rid);
+      return;
+    }
     PreviewSettings settings = state.settings;
     int number = state.number();
     ForgeActivities forge =
@@ -125,6 +150,23 @@ final class Compensations {
           forge.deleteDatabaseUser(
               new DeleteDatabaseUserRequest(
                   rid, serverId, PreviewNames.databaseUser(settings, number)));
+    }
+  }
+
+  /** The compose backend's compensations, each harmless when its action never ran. */
+  private void deleteFromHost(Resource resource, String rid) {
+    ComposeActivities compose =
+        Workflow.newActivityStub(
+            ComposeActivities.class,
+            state.options.compensation("Remove " + resource, PreviewIds.TASK_QUEUE));
+    ComposeTarget target = ComposePipeline.target(state, rid);
+    switch (resource) {
+      case NGINX_SITE ->
+          compose.removeNginxSite(
+              new NginxSiteRequest(target, ComposePipeline.nginxDomain(state), null));
+      case COMPOSE_PROJECT -> compose.composeDown(target);
+      case WORK_DIRECTORY -> compose.removeWorkDirectory(target);
+      default -> throw new IllegalStateException(resource + " is not a compose resource");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.forgepreview.workflows;
 
+import dev.forgepreview.workflows.PreviewSettings.Backend;
 import dev.forgepreview.workflows.StepRunner.StepFailed;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.PublishStatusRequest;
@@ -36,6 +37,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private final Compensations compensations = new Compensations(state, steps);
   private final ProvisioningPipeline pipeline =
       new ProvisioningPipeline(state, steps, compensations, this::publish);
+  private final ComposePipeline composePipeline =
+      new ComposePipeline(state, steps, compensations, this::publish);
   private UpdateSignal pendingUpdate;
   private DestroySignal destroySignal;
   private boolean destroyRequested;
@@ -156,14 +159,17 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.expiresAtMillis =
         Workflow.currentTimeMillis() + Duration.parse(ttl).toMillis() + pendingExtensionMillis;
     pendingExtensionMillis = 0;
-    state.previewUrl = "https://" + PreviewNames.siteDomain(state.settings, state.number());
+    state.previewUrl =
+        state.settings.effectiveBackend() == Backend.COMPOSE
+            ? ComposeNames.previewUrl(state.settings, state.number())
+            : "https://" + PreviewNames.siteDomain(state.settings, state.number());
     return true;
   }
 
   private void provision() {
     publish();
     try {
-      runCancellable(pipeline::run);
+      runCancellable(isCompose() ? composePipeline::run : pipeline::run);
     } catch (StepFailed e) {
       noticeCancellation();
       if (!destroyRequested) {
@@ -239,7 +245,14 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.setPhase(Phase.UPDATING);
     publish();
     try {
-      runCancellable(() -> pipeline.deploy(state.headSha));
+      runCancellable(
+          () -> {
+            if (isCompose()) {
+              composePipeline.deploy(state.headSha);
+            } else {
+              pipeline.deploy(state.headSha);
+            }
+          });
       state.lastUpdateFailure = null;
     } catch (StepFailed e) {
       noticeCancellation();
@@ -362,6 +375,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.requestedSha =
         carried.requestedSha() != null ? carried.requestedSha() : previous.deployedSha();
     state.resources = previous.resources();
+    state.compose = previous.compose();
     state.warnings.addAll(previous.warnings());
     state.steps.addAll(previous.steps());
     state.deployments = previous.deployments();
@@ -475,6 +489,10 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       destroyRequested = true;
       destroySignal = new DestroySignal("workflow cancelled", null);
     }
+  }
+
+  private boolean isCompose() {
+    return state.settings.effectiveBackend() == Backend.COMPOSE;
   }
 
   private boolean remember(String deliveryId) {

@@ -27,6 +27,10 @@ final class PreviewState {
 
   String previewUrl;
   ForgeResources resources = ForgeResources.none();
+
+  /** The compose backend's resources; null for a Forge preview. */
+  ComposeResources compose;
+
   final List<StepRecord> steps = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
   final List<String> rolledBack = new ArrayList<>();
@@ -63,7 +67,8 @@ final class PreviewState {
         List.copyOf(rolledBack),
         deployments,
         failureLog,
-        lastUpdateFailure);
+        lastUpdateFailure,
+        compose);
   }
 
   /** The phase, in the search attributes and the Web UI's details too. */

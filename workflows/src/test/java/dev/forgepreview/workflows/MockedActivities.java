@@ -5,6 +5,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import dev.forgepreview.workflows.activities.ComposeActivities;
+import dev.forgepreview.workflows.activities.ComposeActivities.CheckoutRequest;
+import dev.forgepreview.workflows.activities.ComposeActivities.CheckoutResult;
+import dev.forgepreview.workflows.activities.ComposeActivities.ComposeFile;
+import dev.forgepreview.workflows.activities.ComposeActivities.RenderComposeRequest;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult;
 import dev.forgepreview.workflows.activities.ForgeActivities;
@@ -40,6 +45,8 @@ final class MockedActivities implements AutoCloseable {
       mock(DatabaseCloneActivities.class, withSettings().withoutAnnotations());
   final GitHubActivities github = mock(GitHubActivities.class, withSettings().withoutAnnotations());
   final HealthActivities health = mock(HealthActivities.class, withSettings().withoutAnnotations());
+  final ComposeActivities compose =
+      mock(ComposeActivities.class, withSettings().withoutAnnotations());
   final SettingsActivities settings =
       mock(SettingsActivities.class, withSettings().withoutAnnotations());
   private final AtomicLong deploymentIds = new AtomicLong(500);
@@ -49,7 +56,7 @@ final class MockedActivities implements AutoCloseable {
     registerSearchAttributes(env);
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
-    worker.registerActivitiesImplementations(clone, github, health, settings);
+    worker.registerActivitiesImplementations(clone, github, health, settings, compose);
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
     happyPath(previewSettings);
   }
@@ -109,6 +116,17 @@ final class MockedActivities implements AutoCloseable {
         .thenReturn(new SiteHealth(true, "installed", "installed", "ok"));
     when(clone.cloneDatabase(any())).thenReturn(new CloneResult(true, 1024, null));
     when(health.checkConnectivity(any())).thenReturn(200);
+    when(compose.checkoutSource(any()))
+        .thenAnswer(i -> new CheckoutResult(i.<CheckoutRequest>getArgument(0).sha()));
+    when(compose.renderComposeFile(any()))
+        .thenAnswer(
+            i ->
+                new ComposeFile(
+                    "/srv/previews/"
+                        + i.<RenderComposeRequest>getArgument(0).target().project()
+                        + "/docker-compose.yml",
+                    "generated"));
+    when(compose.awaitAppHealthy(any())).thenReturn(200);
   }
 
   PreviewEnvironmentWorkflow start(PreviewRequest request) {
