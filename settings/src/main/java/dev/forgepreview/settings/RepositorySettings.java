@@ -61,6 +61,22 @@ public final class RepositorySettings {
   private static final Set<String> TOP_LEVEL = Set.of("defaults", "repositories");
   private static final JsonNode BUILT_IN = readBuiltInDefaults();
 
+  /** The compose host's defaults, under what the file gives for a {@code backend: compose}. */
+  private static final ObjectNode COMPOSE_DEFAULTS = composeDefaults();
+
+  private static ObjectNode composeDefaults() {
+    try {
+      return (ObjectNode)
+          YAML.readTree(
+              "{sshPort: 22, composeCommand: auto, routing: HOST, nginxCommand: [nginx],"
+                  + " listenPort: 80, portBase: 20000, portCount: 1000, healthPath: /,"
+                  + " build: PT30M, health: PT5M,"
+                  + " repositoryUrl: 'https://github.com/{repository}.git'}");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private final Map<String, PreviewSettings> byRepository;
 
   private RepositorySettings(Map<String, PreviewSettings> byRepository) {
@@ -153,6 +169,12 @@ public final class RepositorySettings {
       merged.put("repository", name);
       if (merged.path("project").isNull() || merged.path("project").asText().isBlank()) {
         merged.put("project", name.substring(name.indexOf('/') + 1));
+      }
+      if (merged.path("backend").asText("").equalsIgnoreCase("compose")
+          && merged.path("compose").isObject()) {
+        ObjectNode compose = COMPOSE_DEFAULTS.deepCopy();
+        merge(compose, merged.path("compose"));
+        merged.set("compose", compose);
       }
       PreviewSettings parsed;
       try {
@@ -337,6 +359,9 @@ public final class RepositorySettings {
     if (s.domain() == null || s.domain().isBlank()) {
       problems.put("domain", "is required");
     }
+    if (s.effectiveBackend() == PreviewSettings.Backend.COMPOSE) {
+      validateCompose(problems, s.compose());
+    }
     if (s.mode() == PreviewSettings.Mode.SHARED && s.sharedServerId() == null) {
       problems.put("sharedServerId", "is required in mode SHARED");
     }
@@ -389,6 +414,35 @@ public final class RepositorySettings {
                       + problem));
       throw new ConfigurationException(String.join("\n", messages));
     }
+  }
+
+  private static void validateCompose(Map<String, String> problems, PreviewSettings.ComposeHost c) {
+    if (c == null) {
+      problems.put(
+          "compose",
+          "is required with backend COMPOSE (host, sshUser, root, nginxConfigDirectory)");
+      return;
+    }
+    if (c.host() == null || c.host().isBlank()) {
+      problems.put("compose.host", "is required");
+    }
+    if (c.sshUser() == null || c.sshUser().isBlank()) {
+      problems.put("compose.sshUser", "is required");
+    }
+    if (c.root() == null || !c.root().startsWith("/")) {
+      problems.put("compose.root", "must be an absolute directory");
+    }
+    if (c.nginxConfigDirectory() == null || !c.nginxConfigDirectory().startsWith("/")) {
+      problems.put("compose.nginxConfigDirectory", "must be an absolute directory");
+    }
+    if (c.portBase() < 1024 || c.portCount() < 1 || c.portBase() + c.portCount() > 65536) {
+      problems.put("compose.portBase", "and portCount must give ports between 1024 and 65535");
+    }
+    if ((c.tlsCertificate() == null) != (c.tlsCertificateKey() == null)) {
+      problems.put("compose.tlsCertificate", "and compose.tlsCertificateKey go together");
+    }
+    checkDuration(problems, "compose.build", c.build());
+    checkDuration(problems, "compose.health", c.health());
   }
 
   private static void checkDuration(Map<String, String> problems, String key, String value) {

@@ -53,6 +53,54 @@ class RepositorySettingsTest {
   }
 
   @Test
+  void aComposeRepositoryGetsTheComposeHostDefaultsUnderWhatTheFileSays() {
+    PreviewSettings s =
+        parse(
+                "repositories:\n  acme/api:\n    backend: compose\n    domain: p.dev\n"
+                    + "    compose: {host: previews.acme.dev, sshUser: deploy, root: /srv/p,"
+                    + " nginxConfigDirectory: /etc/nginx/p, portBase: 30000}\n"
+                    + "  acme/shop: {domain: d.dev}\n")
+            .find("acme", "api")
+            .orElseThrow();
+    assertThat(s.effectiveBackend()).isEqualTo(PreviewSettings.Backend.COMPOSE);
+    assertThat(s.compose().portBase()).isEqualTo(30000);
+    assertThat(s.compose().portCount()).isEqualTo(1000);
+    assertThat(s.compose().sshPort()).isEqualTo(22);
+    assertThat(s.compose().composeCommand()).isEqualTo("auto");
+    assertThat(s.compose().nginxCommand()).containsExactly("nginx");
+    assertThat(s.compose().routing()).isEqualTo(PreviewSettings.Routing.HOST);
+    assertThat(s.compose().build()).isEqualTo("PT30M");
+    assertThat(
+            parse("repositories:\n  acme/shop: {domain: d.dev}\n")
+                .find("acme", "shop")
+                .orElseThrow()
+                .effectiveBackend())
+        .isEqualTo(PreviewSettings.Backend.FORGE);
+  }
+
+  @Test
+  void aComposeRepositoryWithoutItsHostOrWithATypoIsRefused() {
+    assertThatThrownBy(
+            () -> parse("repositories:\n  acme/api: {backend: compose, domain: p.dev}\n"))
+        .hasMessageContaining("acme/api.compose is required with backend COMPOSE");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "repositories:\n  acme/api:\n    backend: compose\n    domain: p.dev\n"
+                        + "    compose: {host: h.dev, sshUser: deploy, root: relative,"
+                        + " nginxConfigDirectory: /etc/nginx/p, build: soon}\n"))
+        .hasMessageContaining("acme/api.compose.root must be an absolute directory")
+        .hasMessageContaining("acme/api.compose.build 'soon'");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "repositories:\n  acme/api:\n    backend: compose\n    domain: p.dev\n"
+                        + "    compose: {host: h.dev, sshUser: deploy, root: /srv,"
+                        + " nginxConfigDirectory: /etc/nginx/p, nginxConfig: x}\n"))
+        .hasMessageContaining("nginxConfig");
+  }
+
+  @Test
   void mistakesNameTheFileTheLineAndTheKey() {
     assertThatThrownBy(() -> parse("repositories:\n  acme/shop: {mode: dedicated}\n"))
         .isInstanceOf(ConfigurationException.class)

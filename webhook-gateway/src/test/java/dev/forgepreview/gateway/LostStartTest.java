@@ -228,6 +228,8 @@ class LostStartTest {
         16,
         50,
         Timeouts.defaults(),
+        null,
+        null,
         null);
   }
 }

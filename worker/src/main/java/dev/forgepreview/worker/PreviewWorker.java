@@ -60,6 +60,9 @@ public final class PreviewWorker implements AutoCloseable {
         PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
     main.registerActivitiesImplementations(
         databaseClone,
+        ComposeWiring.fromEnvironment(
+            config.env(),
+            repository -> config.repositories().get().environment(repository).orElse(null)),
         github(config),
         new HealthActivitiesImpl(),
         new SettingsActivitiesImpl(config.repositories()),

@@ -1,7 +1,11 @@
 package dev.forgepreview.workflows;
 
+import dev.forgepreview.workflows.PreviewSettings.Backend;
 import dev.forgepreview.workflows.PreviewSettings.Mode;
 import dev.forgepreview.workflows.StepRecord.StepState;
+import dev.forgepreview.workflows.activities.ComposeActivities;
+import dev.forgepreview.workflows.activities.ComposeActivities.ComposeTarget;
+import dev.forgepreview.workflows.activities.ComposeActivities.NginxSiteRequest;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities.FlushRedisRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities;
@@ -41,9 +45,18 @@ final class Compensations {
     SERVER,
     SITE,
     DATABASE,
-    DATABASE_USER;
+    DATABASE_USER,
+    /** Compose backend: the work directory and the port claim. */
+    WORK_DIRECTORY,
+    /** Compose backend: the compose project (containers, volumes, built images). */
+    COMPOSE_PROJECT,
+    /** Compose backend: the preview's nginx file. */
+    NGINX_SITE;
 
-    /** {@code server}, {@code site}, {@code database}, {@code database-user}. */
+    /**
+     * {@code server}, {@code site}, {@code database}, {@code database-user}, {@code
+     * work-directory}, {@code compose-project}, {@code nginx-site}.
+     */
     String kind() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -52,8 +65,14 @@ final class Compensations {
       return "delete-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** The action's step, whose request id the compensation reuses. */
     String createStep() {
-      return "create-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return switch (this) {
+        case WORK_DIRECTORY -> "checkout-source";
+        case COMPOSE_PROJECT -> "compose-up";
+        case NGINX_SITE -> "publish-nginx-site";
+        default -> "create-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+      };
     }
   }
 
@@ -72,6 +91,11 @@ final class Compensations {
 
   /** After a continue-as-new: a ready preview has everything its mode creates. */
   void registerEverything() {
+    if (state.settings.effectiveBackend() == Backend.COMPOSE) {
+      registered.addAll(
+          List.of(Resource.WORK_DIRECTORY, Resource.COMPOSE_PROJECT, Resource.NGINX_SITE));
+      return;
+    }
     if (state.settings.mode() == Mode.DEDICATED) {
       registered.add(Resource.SERVER);
     }
@@ -92,6 +116,12 @@ final class Compensations {
     for (int round = 1; ; round++) {
       List<Resource> failed = new ArrayList<>();
       for (Resource resource : pending) {
+        if (resource == Resource.WORK_DIRECTORY && failed.contains(Resource.COMPOSE_PROJECT)) {
+          // Its compose file and port claim stay while the project's containers may still run.
+          lastError.put(resource, "kept while the compose project is still there");
+          failed.add(resource);
+          continue;
+        }
         String reason = tryDelete(resource, round);
         if (reason == null) {
           continue;
@@ -190,7 +220,7 @@ final class Compensations {
     }
   }
 
-  /** The resource's name on Forge, as the preview carried it. */
+  /** The resource's name on Forge (as the preview carried it) or on the compose host. */
   private String name(Resource resource) {
     PreviewResourceNames names = state.names;
     return switch (resource) {
@@ -198,10 +228,22 @@ final class Compensations {
       case SITE -> names.siteDomain();
       case DATABASE -> names.database();
       case DATABASE_USER -> names.databaseUser();
+      case WORK_DIRECTORY ->
+          state.compose != null
+              ? state.compose.workDirectory()
+              : state.settings.compose().root()
+                  + "/"
+                  + ComposeNames.project(state.settings, state.number());
+      case COMPOSE_PROJECT -> ComposeNames.project(state.settings, state.number());
+      case NGINX_SITE -> ComposePipeline.nginxDomain(state);
     };
   }
 
   private void delete(Resource resource, String rid) {
+    if (state.settings.effectiveBackend() == Backend.COMPOSE) {
+      deleteFromHost(resource, rid);
+      return;
+    }
     PreviewResourceNames names = state.names;
     ForgeActivities forge =
         Workflow.newActivityStub(
@@ -222,6 +264,23 @@ final class Compensations {
       default ->
           forge.deleteDatabaseUser(
               new DeleteDatabaseUserRequest(rid, serverId, names.databaseUser()));
+    }
+  }
+
+  /** The compose backend's compensations, each harmless when its action never ran. */
+  private void deleteFromHost(Resource resource, String rid) {
+    ComposeActivities compose =
+        Workflow.newActivityStub(
+            ComposeActivities.class,
+            state.options.compensation("Remove " + resource, PreviewIds.TASK_QUEUE));
+    ComposeTarget target = ComposePipeline.target(state, rid);
+    switch (resource) {
+      case NGINX_SITE ->
+          compose.removeNginxSite(
+              new NginxSiteRequest(target, ComposePipeline.nginxDomain(state), null));
+      case COMPOSE_PROJECT -> compose.composeDown(target);
+      case WORK_DIRECTORY -> compose.removeWorkDirectory(target);
+      default -> throw new IllegalStateException(resource + " is not a compose resource");
     }
   }
 

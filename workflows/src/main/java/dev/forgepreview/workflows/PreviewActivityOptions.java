@@ -134,9 +134,44 @@ final class PreviewActivityOptions {
             : Timeouts.DEFAULT_TEARDOWN_ROUND_PAUSE);
   }
 
-  private static ActivityOptions poll(String summary, Duration interval, Duration limit) {
+  /** A compose step over SSH: a few tries, each bounded by {@code limit}. */
+  ActivityOptions composeStep(String summary, Duration limit) {
     return ActivityOptions.newBuilder()
-        .setTaskQueue(PreviewIds.FORGE_TASK_QUEUE)
+        .setTaskQueue(PreviewIds.TASK_QUEUE)
+        .setSummary(summary)
+        .setStartToCloseTimeout(limit)
+        // A rollback waits for a running step to end, so nothing is left behind.
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(5))
+                .setBackoffCoefficient(2.0)
+                .setMaximumAttempts(3)
+                .setDoNotRetry(FailureType.NON_RETRYABLE)
+                .build())
+        .build();
+  }
+
+  /** The compose build: heartbeats while it runs, so a lost worker is noticed within a minute. */
+  ActivityOptions composeBuild(String summary, Duration limit) {
+    return composeStep(summary, limit.plusMinutes(2)).toBuilder()
+        .setHeartbeatTimeout(Duration.ofMinutes(1))
+        .build();
+  }
+
+  /** The compose app's health: polled at the health interval up to {@code limit}. */
+  ActivityOptions composeHealth(String summary, Duration limit) {
+    return poll(summary, healthInterval(), limit, PreviewIds.TASK_QUEUE);
+  }
+
+  private static ActivityOptions poll(String summary, Duration interval, Duration limit) {
+    return poll(summary, interval, limit, PreviewIds.FORGE_TASK_QUEUE);
+  }
+
+  private static ActivityOptions poll(
+      String summary, Duration interval, Duration limit, String taskQueue) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(taskQueue)
         .setSummary(summary)
         .setStartToCloseTimeout(CALL_TIMEOUT)
         .setScheduleToCloseTimeout(limit)

@@ -1,10 +1,15 @@
 package dev.forgepreview.workflows;
 
+import dev.forgepreview.workflows.PreviewSettings.Backend;
 import dev.forgepreview.workflows.PreviewSettings.Mode;
 import dev.forgepreview.workflows.activities.CleanupActivities;
 import dev.forgepreview.workflows.activities.CleanupActivities.ExpirePreviewRequest;
 import dev.forgepreview.workflows.activities.CleanupActivities.OpenPreview;
 import dev.forgepreview.workflows.activities.CleanupActivities.PreviewRunningRequest;
+import dev.forgepreview.workflows.activities.ComposeActivities;
+import dev.forgepreview.workflows.activities.ComposeActivities.ComposeTarget;
+import dev.forgepreview.workflows.activities.ComposeActivities.HostProject;
+import dev.forgepreview.workflows.activities.ComposeActivities.NginxSiteRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseUserRequest;
@@ -27,11 +32,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 
 /** See {@link PreviewCleanupWorkflow}. */
 public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
   private static final Logger log = Workflow.getLogger(PreviewCleanupWorkflowImpl.class);
+  private static final Pattern COMPOSE_NUMBER = Pattern.compile("-pr(\\d+)$");
   private static final DateTimeFormatter FORGE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -39,6 +47,8 @@ public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
       Workflow.newActivityStub(CleanupActivities.class, options(PreviewIds.TASK_QUEUE));
   private final SettingsActivities settings =
       Workflow.newActivityStub(SettingsActivities.class, options(PreviewIds.TASK_QUEUE));
+  private final ComposeActivities compose =
+      Workflow.newActivityStub(ComposeActivities.class, options(PreviewIds.TASK_QUEUE));
   private final ForgeActivities forge =
       Workflow.newActivityStub(ForgeActivities.class, options(PreviewIds.FORGE_TASK_QUEUE));
 
@@ -83,7 +93,15 @@ public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
       }
     }
 
-    List<PreviewSettings> repositories = settings.allRepositorySettings();
+    List<PreviewSettings> repositories = new ArrayList<>();
+    for (PreviewSettings repo : settings.allRepositorySettings()) {
+      if (repo.effectiveBackend() == Backend.COMPOSE) {
+        // Its previews have nothing on Forge: only its host is looked at.
+        composeOrphans(repo, openIds, grace, dryRun, deleted, young, errors);
+      } else {
+        repositories.add(repo);
+      }
+    }
     Set<String> runningNames = new HashSet<>();
     for (OpenPreview preview : open) {
       if (preview.names() != null) {
@@ -139,6 +157,82 @@ public class PreviewCleanupWorkflowImpl implements PreviewCleanupWorkflow {
     log.info(
         "cleanup (dry run {}): expired {}, orphans {}, young {}", dryRun, expired, deleted, young);
     return new CleanupReport(dryRun, expired, deleted, young, errors);
+  }
+
+  /**
+   * Compose projects (containers, work directory, nginx file) on the repository's host that carry
+   * our prefix and this repository's naming but belong to no running preview.
+   */
+  private void composeOrphans(
+      PreviewSettings repo,
+      Set<String> openIds,
+      Duration grace,
+      boolean dryRun,
+      List<String> deleted,
+      List<String> young,
+      List<String> errors) {
+    String[] ownerRepo = repo.repository().split("/", 2);
+    List<HostProject> found;
+    try {
+      found =
+          compose.listComposeProjects(
+              new ComposeTarget(
+                  "cleanup/" + repo.repository() + "/list",
+                  repo.compose(),
+                  ComposeNames.project(repo, 0),
+                  ComposeNames.port(repo, 0)));
+    } catch (ActivityFailure e) {
+      errors.add(repo.repository() + ": listing compose projects failed");
+      return;
+    }
+    for (HostProject project : found) {
+      Integer number = composeNumber(repo, project.project());
+      if (number == null
+          || openIds.contains(PreviewIds.workflowId(ownerRepo[0], ownerRepo[1], number))) {
+        continue;
+      }
+      String label = "compose project " + project.project() + " (#" + number + ")";
+      if (project.ageSeconds() >= 0 && project.ageSeconds() < grace.toSeconds()) {
+        young.add(label);
+        continue;
+      }
+      if (!dryRun) {
+        String owner = PreviewIds.workflowId(ownerRepo[0], ownerRepo[1], number);
+        if (cleanup.isPreviewRunning(new PreviewRunningRequest(owner))) {
+          continue; // started after the list was taken
+        }
+        ComposeTarget target =
+            new ComposeTarget(
+                "cleanup/" + repo.repository() + "/" + number,
+                repo.compose(),
+                project.project(),
+                ComposeNames.port(repo, number));
+        try {
+          compose.removeNginxSite(new NginxSiteRequest(target, repo.domain(), null));
+          compose.composeDown(target);
+          compose.removeWorkDirectory(target);
+        } catch (ActivityFailure e) {
+          errors.add(label + ": removal failed");
+          continue;
+        }
+      }
+      deleted.add(label);
+    }
+  }
+
+  /** The pull request number of a compose project under this repository's naming, or null. */
+  static Integer composeNumber(PreviewSettings repo, String project) {
+    Matcher matcher = COMPOSE_NUMBER.matcher(project);
+    if (!matcher.find()) {
+      return null;
+    }
+    int number;
+    try {
+      number = Integer.parseInt(matcher.group(1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return number > 0 && ComposeNames.project(repo, number).equals(project) ? number : null;
   }
 
   /** A preview that, under some configured repository's naming, would own a resource. */

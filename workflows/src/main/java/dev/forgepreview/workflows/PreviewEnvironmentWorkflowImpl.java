@@ -1,5 +1,6 @@
 package dev.forgepreview.workflows;
 
+import dev.forgepreview.workflows.PreviewSettings.Backend;
 import dev.forgepreview.workflows.StepRunner.StepFailed;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.CommenterPermission;
@@ -51,6 +52,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   /** How long one answer about a commenter's permission is trusted within a run. */
   private static final Duration PERMISSION_TTL = Duration.ofMinutes(1);
 
+  private final ComposePipeline composePipeline =
+      new ComposePipeline(state, steps, compensations, this::publish);
   private UpdateSignal pendingUpdate;
 
   /** A start that reached this run while it was ending; it begins a fresh run afterwards. */
@@ -248,14 +251,17 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
             ? PreviewNames.LEGACY
             : PreviewNames.OWNER_HASH;
     state.names = PreviewNames.of(state.settings, state.number(), scheme);
-    state.previewUrl = "https://" + state.names.siteDomain();
+    state.previewUrl =
+        state.settings.effectiveBackend() == Backend.COMPOSE
+            ? ComposeNames.previewUrl(state.settings, state.number(), state.names.siteDomain())
+            : "https://" + state.names.siteDomain();
     return true;
   }
 
   private void provision() {
     publish();
     try {
-      runCancellable(pipeline::run);
+      runCancellable(isCompose() ? composePipeline::run : pipeline::run);
     } catch (StepFailed e) {
       noticeCancellation();
       if (!destroyRequested) {
@@ -334,7 +340,14 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.setPhase(Phase.UPDATING);
     publish();
     try {
-      runCancellable(() -> pipeline.deploy(state.headSha));
+      runCancellable(
+          () -> {
+            if (isCompose()) {
+              composePipeline.deploy(state.headSha);
+            } else {
+              pipeline.deploy(state.headSha);
+            }
+          });
       state.lastUpdateFailure = null;
     } catch (StepFailed e) {
       noticeCancellation();
@@ -463,6 +476,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
         previous.names() != null
             ? previous.names()
             : PreviewNames.of(state.settings, state.number(), PreviewNames.LEGACY);
+    state.compose = previous.compose();
     state.warnings.addAll(previous.warnings());
     state.steps.addAll(previous.steps());
     state.deployments = previous.deployments();
@@ -672,6 +686,10 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       destroyRequested = true;
       destroySignal = new DestroySignal("workflow cancelled", null);
     }
+  }
+
+  private boolean isCompose() {
+    return state.settings.effectiveBackend() == Backend.COMPOSE;
   }
 
   private boolean remember(String deliveryId) {

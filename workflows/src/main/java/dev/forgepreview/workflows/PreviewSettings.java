@@ -35,7 +35,72 @@ public record PreviewSettings(
     int redisDatabases,
     int continueAsNewAfterDeployments,
     Timeouts timeouts,
-    String deployScript) {
+    String deployScript,
+    Backend backend,
+    ComposeHost compose) {
+
+  /** Where previews run: Forge (the default) or a docker compose project on a host of our own. */
+  public enum Backend {
+    FORGE,
+    COMPOSE
+  }
+
+  /** The effective backend: {@link Backend#FORGE} when none is set (settings of older runs). */
+  public Backend effectiveBackend() {
+    return backend == null ? Backend.FORGE : backend;
+  }
+
+  /** How nginx routes to a compose preview: by host name or by path prefix. */
+  public enum Routing {
+    HOST,
+    PATH
+  }
+
+  /**
+   * The compose backend's host, reached over SSH, and how previews run there. Every value is
+   * validated and quoted again by the activities before it reaches the host's shell.
+   *
+   * @param host the host's name or address (SSH, and where nginx and the apps listen)
+   * @param root the directory holding one work directory per preview
+   * @param repositoryUrl the clone URL; {@code {repository}} is replaced by {@code owner/repo} (the
+   *     fork's for a pull request from a fork)
+   * @param composeCommand {@code auto} (detect {@code docker compose}, else {@code
+   *     docker-compose}), {@code docker compose} or {@code docker-compose}
+   * @param nginxCommand nginx's command and its leading arguments (e.g. {@code [nginx, -c,
+   *     /etc/nginx/nginx.conf]}); {@code -t} and {@code -s reload} are appended
+   * @param nginxConfigDirectory where the per-preview files go: server blocks ({@code HOST}) or
+   *     location blocks included by the operator's server block ({@code PATH})
+   * @param listenAddress the address nginx's preview server blocks listen on, or null for all
+   * @param listenPort the port nginx's preview server blocks listen on
+   * @param portBase the first port handed to previews; preview {@code n} gets {@code portBase + n %
+   *     portCount}
+   * @param memoryLimit per-preview memory limit of the generated compose file (e.g. {@code 512m})
+   * @param cpus per-preview CPU limit of the generated compose file (e.g. {@code 1.0})
+   * @param tlsCertificate a wildcard certificate file nginx serves, or null for plain HTTP
+   * @param healthPath the path the health check requests on the app's port
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ComposeHost(
+      String host,
+      int sshPort,
+      String sshUser,
+      String root,
+      String repositoryUrl,
+      String composeCommand,
+      Routing routing,
+      java.util.List<String> nginxCommand,
+      String nginxConfigDirectory,
+      String listenAddress,
+      int listenPort,
+      int portBase,
+      int portCount,
+      String memoryLimit,
+      String cpus,
+      String tlsCertificate,
+      String tlsCertificateKey,
+      String healthPath,
+      String build,
+      String health) {}
 
   /**
    * These settings with the {@code environment:} values emptied and the keys kept: what workflow
@@ -70,7 +135,9 @@ public record PreviewSettings(
         redisDatabases,
         continueAsNewAfterDeployments,
         timeouts,
-        deployScript);
+        deployScript,
+        backend,
+        compose);
   }
 
   public enum Mode {

@@ -31,6 +31,9 @@ final class PreviewState {
   /** Derived once when the settings are loaded, then carried: never recomputed. */
   PreviewResourceNames names;
 
+  /** The compose backend's resources; null for a Forge preview. */
+  ComposeResources compose;
+
   final List<StepRecord> steps = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
   final List<String> rolledBack = new ArrayList<>();
@@ -77,7 +80,8 @@ final class PreviewState {
         lastUpdateFailure,
         names,
         List.copyOf(leftBehind),
-        startAfterTeardown);
+        startAfterTeardown,
+        compose);
   }
 
   /** The phase, in the search attributes and the Web UI's details too. */

@@ -5,14 +5,15 @@ import java.util.List;
 
 /**
  * The answer of the {@code status} query and the workflow's result. Times are ISO-8601 instants.
- * {@code failedStep}/{@code failureReason} and {@code rolledBack} are set after a rollback, with
- * {@code failureLog} (the end of the deployment log) when a deployment failed. {@code
- * lastUpdateFailure} names the newest update that failed while the preview stayed on {@code
- * deployedSha}; a later successful update clears it. {@code names} are the names the preview gave
- * (or will give) its resources, null before its settings are loaded. {@code leftBehind} lists what
- * a teardown or rollback could not delete ({@link Phase#TEARDOWN_FAILED}); {@code
- * startAfterTeardown} names who asked for a fresh preview while this one was being torn down (it
- * starts once the teardown is done). Fields added later may be null in older results.
+ * {@code resources} holds a Forge preview's ids and {@code compose} a compose preview's project,
+ * port and files; the other is empty. {@code failedStep}/{@code failureReason} and {@code
+ * rolledBack} are set after a rollback, with {@code failureLog} (the end of the deployment log)
+ * when a deployment failed. {@code lastUpdateFailure} names the newest update that failed while the
+ * preview stayed on {@code deployedSha}; a later successful update clears it. {@code names} are the
+ * names the preview gave (or will give) its resources, null before its settings are loaded. {@code
+ * leftBehind} lists what a teardown or rollback could not delete ({@link Phase#TEARDOWN_FAILED});
+ * {@code startAfterTeardown} names who asked for a fresh preview while this one was being torn down
+ * (it starts once the teardown is done). Fields added later may be null in older results.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewStatus(
@@ -36,9 +37,10 @@ public record PreviewStatus(
     UpdateFailure lastUpdateFailure,
     PreviewResourceNames names,
     List<Leftover> leftBehind,
-    String startAfterTeardown) {
+    String startAfterTeardown,
+    ComposeResources compose) {
 
-  /** A status without names and the teardown fields: what runs from before them answered. */
+  /** A Forge status without names and the teardown fields: what runs from before them answered. */
   public PreviewStatus(
       String previewId,
       String repository,
@@ -79,6 +81,7 @@ public record PreviewStatus(
         lastUpdateFailure,
         null,
         List.of(),
+        null,
         null);
   }
 }

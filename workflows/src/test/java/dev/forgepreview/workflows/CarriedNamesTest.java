@@ -132,6 +132,7 @@ class CarriedNamesTest {
               null,
               carried,
               List.of(),
+              null,
               null);
       PreviewEnvironmentWorkflow workflow = activities.start(carrying(status));
       awaitPhase(activities, workflow, Phase.READY);

@@ -6,6 +6,11 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import dev.forgepreview.workflows.activities.CleanupActivities;
+import dev.forgepreview.workflows.activities.ComposeActivities;
+import dev.forgepreview.workflows.activities.ComposeActivities.CheckoutRequest;
+import dev.forgepreview.workflows.activities.ComposeActivities.CheckoutResult;
+import dev.forgepreview.workflows.activities.ComposeActivities.ComposeFile;
+import dev.forgepreview.workflows.activities.ComposeActivities.RenderComposeRequest;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult;
 import dev.forgepreview.workflows.activities.ForgeActivities;
@@ -43,6 +48,8 @@ final class MockedActivities implements AutoCloseable {
       mock(DatabaseCloneActivities.class, withSettings().withoutAnnotations());
   final GitHubActivities github = mock(GitHubActivities.class, withSettings().withoutAnnotations());
   final HealthActivities health = mock(HealthActivities.class, withSettings().withoutAnnotations());
+  final ComposeActivities compose =
+      mock(ComposeActivities.class, withSettings().withoutAnnotations());
   final SettingsActivities settings =
       mock(SettingsActivities.class, withSettings().withoutAnnotations());
   final CleanupActivities cleanup =
@@ -55,7 +62,7 @@ final class MockedActivities implements AutoCloseable {
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(
         PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
-    worker.registerActivitiesImplementations(clone, github, health, settings, cleanup);
+    worker.registerActivitiesImplementations(clone, github, health, settings, cleanup, compose);
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
     happyPath(previewSettings);
   }
@@ -120,6 +127,17 @@ final class MockedActivities implements AutoCloseable {
             i ->
                 new CommenterPermission(
                     i.<PermissionRequest>getArgument(0).login(), "write", true));
+    when(compose.checkoutSource(any()))
+        .thenAnswer(i -> new CheckoutResult(i.<CheckoutRequest>getArgument(0).sha()));
+    when(compose.renderComposeFile(any()))
+        .thenAnswer(
+            i ->
+                new ComposeFile(
+                    "/srv/previews/"
+                        + i.<RenderComposeRequest>getArgument(0).target().project()
+                        + "/docker-compose.yml",
+                    "generated"));
+    when(compose.awaitAppHealthy(any())).thenReturn(200);
   }
 
   PreviewEnvironmentWorkflow start(PreviewRequest request) {

@@ -40,7 +40,9 @@ class NameCollisionsTest {
         s.redisDatabases(),
         s.continueAsNewAfterDeployments(),
         s.timeouts(),
-        s.deployScript());
+        s.deployScript(),
+        s.backend(),
+        s.compose());
   }
 
   static PreviewSettings dedicated(String repository, String domain, String project) {

@@ -33,7 +33,9 @@ class PreviewNamesTest {
         s.redisDatabases(),
         s.continueAsNewAfterDeployments(),
         s.timeouts(),
-        s.deployScript());
+        s.deployScript(),
+        s.backend(),
+        s.compose());
   }
 
   static PreviewSettings redis(int databases) {
@@ -60,7 +62,9 @@ class PreviewNamesTest {
         databases,
         s.continueAsNewAfterDeployments(),
         s.timeouts(),
-        s.deployScript());
+        s.deployScript(),
+        s.backend(),
+        s.compose());
   }
 
   @Test

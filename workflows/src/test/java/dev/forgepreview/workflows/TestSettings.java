@@ -1,11 +1,15 @@
 package dev.forgepreview.workflows;
 
+import dev.forgepreview.workflows.PreviewSettings.Backend;
+import dev.forgepreview.workflows.PreviewSettings.ComposeHost;
 import dev.forgepreview.workflows.PreviewSettings.MasterDatabase;
 import dev.forgepreview.workflows.PreviewSettings.Mode;
 import dev.forgepreview.workflows.PreviewSettings.QueueWorker;
+import dev.forgepreview.workflows.PreviewSettings.Routing;
 import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
 import dev.forgepreview.workflows.PreviewSettings.Timeouts;
 import dev.forgepreview.workflows.PreviewSettings.Trigger;
+import java.util.List;
 import java.util.Map;
 
 /** Settings of the repository {@code acme/shop} as the tests use them. */
@@ -20,6 +24,56 @@ final class TestSettings {
 
   static PreviewSettings shared(long serverId) {
     return settings(Mode.SHARED, serverId, 3);
+  }
+
+  /** {@code acme/shop} on the compose backend, host-based routing on port 8080. */
+  static PreviewSettings compose() {
+    PreviewSettings base = settings(Mode.DEDICATED, null, 3);
+    return new PreviewSettings(
+        base.repository(),
+        base.mode(),
+        null,
+        null,
+        base.domain(),
+        base.project(),
+        base.siteTemplate(),
+        base.databaseTemplate(),
+        null,
+        null,
+        false,
+        null,
+        Map.of("MAIL_MAILER", "log"),
+        null,
+        false,
+        "P7D",
+        Trigger.AUTO,
+        10,
+        16,
+        3,
+        Timeouts.defaults(),
+        null,
+        Backend.COMPOSE,
+        new ComposeHost(
+            "preview-host.acme.internal",
+            22,
+            "deploy",
+            "/srv/previews",
+            null,
+            "auto",
+            Routing.HOST,
+            List.of("nginx"),
+            "/etc/nginx/previews",
+            null,
+            8080,
+            20000,
+            1000,
+            "512m",
+            "1.0",
+            null,
+            null,
+            "/",
+            "PT30M",
+            "PT5M"));
   }
 
   static PreviewSettings settings(Mode mode, Long serverId, int continueAsNewAfter) {
@@ -46,6 +100,8 @@ final class TestSettings {
         16,
         continueAsNewAfter,
         Timeouts.defaults(),
+        null,
+        null,
         null);
   }
 
@@ -72,7 +128,9 @@ final class TestSettings {
         s.redisDatabases(),
         s.continueAsNewAfterDeployments(),
         timeouts,
-        s.deployScript());
+        s.deployScript(),
+        s.backend(),
+        s.compose());
   }
 
   static PreviewRequest request(int number, String branch, String sha) {

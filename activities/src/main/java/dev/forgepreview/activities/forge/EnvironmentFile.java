@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  * with {@code \ " $} and line breaks escaped. {@code ${env:NAME}} anywhere in a value is replaced
  * by the worker's environment variable {@code NAME}.
  */
-final class EnvironmentFile {
+public final class EnvironmentFile {
   private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_./:@,+-]*");
   private static final Pattern ENV_REFERENCE =
       Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
   /** A variable that cannot be written; the message names keys, never values. */
-  static final class InvalidEnvironmentException extends IllegalArgumentException {
+  public static final class InvalidEnvironmentException extends IllegalArgumentException {
     InvalidEnvironmentException(String message) {
       super(message);
     }
@@ -42,6 +42,18 @@ final class EnvironmentFile {
       file.append(key).append('=').append(quote(value)).append('\n');
     }
     return file.toString();
+  }
+
+  /**
+   * The variables with every {@code ${env:NAME}} replaced, for the compose backend (which writes
+   * them to the host itself). Fails with {@link InvalidEnvironmentException} naming the key.
+   */
+  public static Map<String, String> resolveReferences(
+      Map<String, String> variables, Function<String, String> environment) {
+    Map<String, String> resolved = new java.util.LinkedHashMap<>();
+    variables.forEach(
+        (key, value) -> resolved.put(key, resolve(key, value == null ? "" : value, environment)));
+    return resolved;
   }
 
   static boolean isValidKey(String key) {

@@ -31,6 +31,11 @@ public final class SafeNames {
     }
   }
 
+  /** The failure for a value that failed a pattern kept elsewhere (the compose backend's). */
+  public static InvalidNameException invalidName(String what, String value) {
+    return new InvalidNameException(what, value);
+  }
+
   public static String requireDatabase(String name) {
     return require("database name", name, DATABASE);
   }

@@ -103,6 +103,7 @@ class CommentRendererTest {
                 new Leftover(
                     "site", "pr-42-shop.preview.example.com", "FORBIDDEN: 403 token revoked"),
                 new Leftover("database", "pr_42", "FAILED: 422 database is in use")),
+            null,
             null);
 
     String md = CommentRenderer.render(ID, status);

@@ -1,0 +1,125 @@
+package dev.forgepreview.workflows.activities;
+
+import dev.forgepreview.workflows.PreviewSettings.ComposeHost;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compose backend: a docker compose project per preview on a host of our own, driven over SSH.
+ * Runs on the {@code forge-preview} task queue. Every value in a request is validated by the
+ * activity and quoted before it reaches the host's shell; a value that fails validation is refused
+ * with {@code INVALID_INPUT} before anything runs. Every method is idempotent: a retry after a
+ * crash finds what the first attempt did.
+ */
+@ActivityInterface
+public interface ComposeActivities {
+
+  /**
+   * Step 2: the work directory {@code {root}/{project}}, a clone (or fetch) of the repository and a
+   * hard reset to exactly {@code sha}, never the branch head. Claims the preview's port on the host
+   * and fails {@code FAILED} when another project holds it.
+   */
+  @ActivityMethod
+  CheckoutResult checkoutSource(CheckoutRequest request);
+
+  /**
+   * Step 3: the compose file. The repository's {@code docker-compose.preview.yml} when present,
+   * else one generated for its {@code Dockerfile} with the port, environment, limits and our label.
+   */
+  @ActivityMethod
+  ComposeFile renderComposeFile(RenderComposeRequest request);
+
+  /**
+   * Step 4: {@code up -d --build} under a per-preview lock on the host, so a retry after a crash
+   * waits for a build still running instead of starting a second one. The build log stays in the
+   * work directory; a failed build fails {@code FAILED} with the log's end.
+   */
+  @ActivityMethod
+  void composeUp(ComposeUpRequest request);
+
+  /** Step 5, a poll: HTTP on the app's port answers, else a benign {@code NOT_READY}. */
+  @ActivityMethod
+  int awaitAppHealthy(ComposeTarget request);
+
+  /**
+   * Step 6: the preview's nginx file, {@code nginx -t}, then a reload; a file nginx refuses is
+   * removed again and the step fails {@code FAILED} with nginx's message.
+   */
+  @ActivityMethod
+  void publishNginxSite(NginxSiteRequest request);
+
+  /** Compensation of step 6: removes the preview's nginx file and reloads nginx. */
+  @ActivityMethod
+  void removeNginxSite(NginxSiteRequest request);
+
+  /** Compensation of step 4: {@code down -v --remove-orphans --rmi local}; harmless when gone. */
+  @ActivityMethod
+  void composeDown(ComposeTarget request);
+
+  /** Compensation of step 2: removes the work directory and releases the port. */
+  @ActivityMethod
+  void removeWorkDirectory(ComposeTarget request);
+
+  /**
+   * The cleanup: every compose project of ours on the host ({@code fp-} prefix), found by its
+   * containers' compose label, its work directory or its nginx file, with the age of what was found
+   * first. The cleanup removes those no running preview owns.
+   */
+  @ActivityMethod
+  List<HostProject> listComposeProjects(ComposeTarget request);
+
+  /**
+   * @param ageSeconds seconds since the project's work directory (or nginx file) was last changed,
+   *     or -1 when only containers are left
+   */
+  record HostProject(String project, long ageSeconds) {}
+
+  /**
+   * What one preview is on its host.
+   *
+   * @param project the compose project name ({@code fp-{project}-pr{number}})
+   * @param port the app's port on the host
+   */
+  record ComposeTarget(String requestId, ComposeHost host, String project, int port) {}
+
+  /**
+   * The branch never reaches the host: the checkout fetches the repository's branches and resets to
+   * the sha.
+   *
+   * @param repository {@code owner/repo} to clone (the fork's for a pull request from a fork)
+   */
+  record CheckoutRequest(ComposeTarget target, String repository, String sha) {}
+
+  /** The commit now checked out. */
+  record CheckoutResult(String sha) {}
+
+  /**
+   * @param environment variables the workflow adds ({@code APP_ENV}, {@code APP_URL})
+   * @param repository whose configured {@code environment:} the worker adds, looked up by the
+   *     activity so that no configured value travels through history; null for none
+   */
+  record RenderComposeRequest(
+      ComposeTarget target, Map<String, String> environment, String repository) {}
+
+  /**
+   * @param path the compose file on the host
+   * @param source {@code repository} (the repository's own preview file) or {@code generated}
+   */
+  record ComposeFile(String path, String source) {}
+
+  /** {@code environment} and {@code repository} as in {@link RenderComposeRequest}. */
+  record ComposeUpRequest(
+      ComposeTarget target,
+      String composeFile,
+      Map<String, String> environment,
+      String repository) {}
+
+  /**
+   * @param domain the preview's host name ({@code HOST} routing) or the shared domain ({@code
+   *     PATH})
+   * @param pathPrefix the preview's path ({@code PATH} routing), else null
+   */
+  record NginxSiteRequest(ComposeTarget target, String domain, String pathPrefix) {}
+}
