@@ -443,13 +443,12 @@ final class E2eSystem implements AutoCloseable {
   CliResult shell(String commandLine) throws Exception {
     ProcessBuilder builder =
         new ProcessBuilder("bash", "-c", commandLine).redirectErrorStream(true);
-    builder
-        .environment()
-        .put(
-            "PATH",
-            temporalCli.getParent()
-                + File.pathSeparator
-                + System.getenv().getOrDefault("PATH", ""));
+    String path = temporalCli.getParent() + File.pathSeparator;
+    Optional<Path> tctl = tctl();
+    if (tctl.isPresent()) {
+      path += tctl.get().getParent() + File.pathSeparator;
+    }
+    builder.environment().put("PATH", path + System.getenv().getOrDefault("PATH", ""));
     builder.environment().put("TEMPORAL_ADDRESS", temporalAddress());
     builder.environment().put("TEMPORAL_NAMESPACE", NAMESPACE);
     Process process = builder.start();
@@ -467,6 +466,69 @@ final class E2eSystem implements AutoCloseable {
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
     return new CliResult(process.exitValue(), output);
+  }
+
+  /**
+   * tctl from {@code TCTL} (.ci/e2e.sh builds it); empty when unset. A set but broken path fails.
+   */
+  static Optional<Path> tctl() {
+    String configured = System.getenv("TCTL");
+    if (configured == null || configured.isBlank()) {
+      return Optional.empty();
+    }
+    Path path = Path.of(configured).toAbsolutePath();
+    if (!Files.isExecutable(path)) {
+      fail("TCTL=" + configured + " is not an executable file");
+    }
+    return Optional.of(path);
+  }
+
+  /**
+   * Skips the calling test with {@code why} when {@code present} is false, unless the suite runs
+   * with {@code -De2e.requireAll=true} (.ci/e2e.sh): then it fails, so CI never skips silently.
+   */
+  static void require(boolean present, String why) {
+    if (present) {
+      return;
+    }
+    if (Boolean.getBoolean("e2e.requireAll")) {
+      fail(why + " (e2e.requireAll=true: nothing may skip)");
+    }
+    org.junit.jupiter.api.Assumptions.abort(why);
+  }
+
+  /**
+   * The README's command lines (in its sh blocks) that start with {@code prefix}, continuation
+   * lines joined, in order.
+   */
+  List<String> readmeCommands(String prefix) throws IOException {
+    List<String> commands = new ArrayList<>();
+    StringBuilder current = null;
+    boolean inBlock = false;
+    for (String line : Files.readAllLines(root.resolve("README.md"), StandardCharsets.UTF_8)) {
+      if (line.startsWith("```")) {
+        inBlock = line.equals("```sh");
+        continue;
+      }
+      if (!inBlock) {
+        continue;
+      }
+      if (current != null) {
+        current.append(' ').append(line.strip());
+      } else if (line.startsWith(prefix + " ")) {
+        current = new StringBuilder(line.strip());
+      } else {
+        continue;
+      }
+      if (current.toString().endsWith("\\")) {
+        current.setLength(current.length() - 1);
+        current = new StringBuilder(current.toString().stripTrailing());
+      } else {
+        commands.add(current.toString());
+        current = null;
+      }
+    }
+    return commands;
   }
 
   // ---- the Forge simulator --------------------------------------------------------------------
@@ -679,8 +741,8 @@ final class E2eSystem implements AutoCloseable {
       }
     }
     return fail(
-        "the temporal CLI is missing: set TEMPORAL_CLI or put `temporal` on the PATH (go install"
-            + " github.com/temporalio/cli/cmd/temporal@v1.5.1; .ci/e2e.sh does this)");
+        "the temporal CLI is missing: set TEMPORAL_CLI or put `temporal` on the PATH"
+            + " (bin/temporal-cli DIR installs the pinned one; .ci/e2e.sh does this)");
   }
 
   private static InputStream resource(String name) {

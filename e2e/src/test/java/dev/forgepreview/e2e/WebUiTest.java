@@ -1,7 +1,6 @@
 package dev.forgepreview.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.temporal.api.common.v1.WorkflowExecution;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +20,9 @@ class WebUiTest {
 
   @Test
   void runPageShowsThePreviewAndItsSteps(E2eSystem system) throws Exception {
-    assumeThat(Files.isExecutable(CHROMIUM))
-        .as("headless Chromium (Debian package chromium; .ci/e2e.sh installs it) is missing")
-        .isTrue();
+    E2eSystem.require(
+        Files.isExecutable(CHROMIUM),
+        "headless Chromium (Debian package chromium; .ci/e2e.sh installs it) is missing");
     int number = 701;
     String id = E2eSystem.workflowId(REPO, number);
     assertThat(system.sendPullRequest(REPO, "opened", number, E2eSystem.randomSha()))
