@@ -195,8 +195,10 @@ final class E2eSystem implements AutoCloseable {
             logs.resolve("gateway.log"));
     this.workerJar = workerJar;
     this.javaBinary = java;
+    this.cliJar = jar("cli/target/cli-" + version + "-standalone.jar");
   }
 
+  private final Path cliJar;
   private final Path workerJar;
   private final String javaBinary;
 
@@ -529,6 +531,45 @@ final class E2eSystem implements AutoCloseable {
       }
     }
     return commands;
+  }
+
+  /**
+   * Runs the operator CLI ({@code bin/forge-preview}'s jar) with the worker's configuration of this
+   * run; output and exit code are also appended to logs/forge-preview-cli.log.
+   */
+  CliResult forgePreview(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(javaBinary, "-jar", cliJar.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.put("TEMPORAL_ADDRESS", temporalAddress());
+    env.put("TEMPORAL_NAMESPACE", NAMESPACE);
+    env.put("FORGE_PREVIEW_REPOSITORIES_FILE", repositoriesFile.toString());
+    env.put("FORGE_API_URL", "http://127.0.0.1:" + simulatorPort + "/api/v1/");
+    env.put("FORGE_API_TOKEN", forgeToken);
+    env.put("GITHUB_TOKEN", "test-token");
+    env.put("GITHUB_API_URL", github.url());
+    env.put("FORGE_PREVIEW_WEBHOOK_URL", "http://127.0.0.1:" + gatewayPort + "/webhook/github");
+    Process process = builder.start();
+    byte[] out = process.getInputStream().readAllBytes();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("forge-preview " + String.join(" ", args) + " did not finish in 120 s");
+    }
+    String output = new String(out, StandardCharsets.UTF_8);
+    Files.writeString(
+        logs.resolve("forge-preview-cli.log"),
+        "$ forge-preview "
+            + String.join(" ", args)
+            + "\n"
+            + output
+            + "(exit "
+            + process.exitValue()
+            + ")\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    return new CliResult(process.exitValue(), output);
   }
 
   // ---- the Forge simulator --------------------------------------------------------------------
