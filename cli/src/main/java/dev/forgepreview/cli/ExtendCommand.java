@@ -11,9 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(
-    name = "extend",
-    description = "Push the preview's expiry out: the new expiry is now + TTL (the extend signal).")
+@Command(name = "extend", description = "Push the preview's expiry out by TTL (the extend signal).")
 final class ExtendCommand implements Callable<Integer> {
   @ParentCommand ForgePreviewCli root;
   @Mixin PreviewTarget target;

@@ -49,8 +49,10 @@ final class GitHubAccess {
             case 403 ->
                 " (the credentials lack the permission: a classic token needs the repo scope)";
             case 404 ->
-                " (the repository does not exist, or the credentials cannot administer it: webhooks"
-                    + " need admin rights)";
+                e.getMessage().contains("/repos/")
+                    ? " (the repository does not exist, or the credentials cannot administer it:"
+                        + " webhooks need admin rights)"
+                    : "";
             default -> "";
           };
       return e.getMessage() + hint;

@@ -22,7 +22,9 @@ final class ListCommand implements Callable<Integer> {
   @Option(
       names = "--phase",
       paramLabel = "PHASE",
-      description = "only previews in this phase (${COMPLETION-CANDIDATES})")
+      description =
+          "only previews in this phase (${COMPLETION-CANDIDATES}); FAILED and DESTROYED list"
+              + " the runs that ended so")
   Phase phase;
 
   @Override

@@ -46,14 +46,17 @@ final class Previews {
       String expiresIn) {}
 
   /**
-   * Open previews from visibility, optionally of one repository and one phase. URL and expiry come
-   * from each preview's {@code status} query (blank when no worker answers).
+   * Open previews from visibility, optionally of one repository and one phase (a final phase lists
+   * the runs that ended so). URL and expiry come from each preview's {@code status} query (blank
+   * when no worker answers).
    */
   List<Listed> list(String repository, Phase phase) {
     StringBuilder query =
-        new StringBuilder("WorkflowType = '")
-            .append(PreviewIds.WORKFLOW_TYPE)
-            .append("' AND ExecutionStatus = 'Running'");
+        new StringBuilder("WorkflowType = '").append(PreviewIds.WORKFLOW_TYPE).append('\'');
+    if (phase == null || !phase.isFinal()) {
+      // A preview that ended (FAILED, DESTROYED) is a closed run: asked for by phase, it is listed.
+      query.append(" AND ExecutionStatus = 'Running'");
+    }
     if (repository != null) {
       // Validated as owner/name (no quotes) by CliContext.repository.
       query

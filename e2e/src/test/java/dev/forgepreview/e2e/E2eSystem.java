@@ -274,6 +274,7 @@ final class E2eSystem implements AutoCloseable {
     env.put("CLEANUP_INTERVAL", "PT1H");
     env.put("CLEANUP_DRY_RUN", "false");
     env.put("CLEANUP_ORPHAN_GRACE", "PT1S");
+    env.put("METRICS_VISIBILITY_INTERVAL", "PT2S");
     workerGeneration++;
     worker =
         new ManagedProcess(
@@ -572,6 +573,38 @@ final class E2eSystem implements AutoCloseable {
     return new CliResult(process.exitValue(), output);
   }
 
+  /** The worker's {@code /metrics} and the gateway's {@code /prometheus}, as text. */
+  String scrapeWorker() {
+    return getText("http://127.0.0.1:" + workerHealthPort + "/metrics");
+  }
+
+  String scrapeGateway() {
+    return getText("http://127.0.0.1:" + gatewayPort + "/prometheus");
+  }
+
+  /** The simulator's own count of API calls: {@code {"total", "rate_limited", "calls": {...}}}. */
+  JsonNode simulatorCalls() {
+    return simulatorGet("calls");
+  }
+
+  private String getText(String url) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        fail("GET " + url + " answered " + response.statusCode());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- the Forge simulator --------------------------------------------------------------------
 
   JsonNode inventory() {
@@ -581,6 +614,11 @@ final class E2eSystem implements AutoCloseable {
   /** {@code GET /_simulator/{path}}, e.g. {@code calls}, {@code created}, {@code faults}. */
   JsonNode simulatorGet(String path) {
     return JSON.valueToTree(getJson("/_simulator/" + path));
+  }
+
+  /** Sets simulator faults, e.g. {@code {"failNextDeploys": 1}} (POST /_simulator/faults). */
+  void simulatorFaults(String json) throws Exception {
+    simulatorPost("faults", JSON.readTree(json));
   }
 
   /** {@code POST /_simulator/{path}} with a JSON body; fails unless answered 2xx. */
