@@ -104,7 +104,7 @@ final class Compensations {
     ForgeActivities forge =
         Workflow.newActivityStub(
             ForgeActivities.class,
-            state.options.compensation("Delete " + resource, PreviewIds.FORGE_TASK_QUEUE));
+            state.options.compensation(summary(resource), PreviewIds.FORGE_TASK_QUEUE));
     Long serverId = state.resources.serverId();
     if (resource == Resource.SERVER) {
       forge.deleteServer(new DeleteServerRequest(rid, PreviewNames.serverName(settings, number)));
@@ -126,6 +126,27 @@ final class Compensations {
               new DeleteDatabaseUserRequest(
                   rid, serverId, PreviewNames.databaseUser(settings, number)));
     }
+  }
+
+  /** What the Web UI shows on the compensation's activity: "Delete site 70 (pr-42-shop...)". */
+  private String summary(Resource resource) {
+    PreviewSettings settings = state.settings;
+    int number = state.number();
+    ForgeResources ids = state.resources;
+    return switch (resource) {
+      case SERVER -> label("server", ids.serverId(), PreviewNames.serverName(settings, number));
+      case SITE -> label("site", ids.siteId(), PreviewNames.siteDomain(settings, number));
+      case DATABASE ->
+          label("database", ids.databaseId(), PreviewNames.databaseName(settings, number));
+      default ->
+          label("database user", ids.databaseUserId(), PreviewNames.databaseUser(settings, number));
+    };
+  }
+
+  private static String label(String kind, Long id, String name) {
+    return id == null
+        ? "Delete " + kind + " " + name
+        : "Delete " + kind + " " + id + " (" + name + ")";
   }
 
   /** Teardown only: empties the preview's Redis database on a shared server. */

@@ -7,7 +7,9 @@ import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,9 @@ class ReplayTest {
   /** Recorded before the {@code publish-deploying} version marker existed. */
   private static final String FIRST_RELEASE = "histories/preview-ready-updated-destroyed.json";
 
+  /** Recorded before the {@code ttl-timer-summary} version marker (the TTL timer's summary). */
+  private static final String BEFORE_TTL_SUMMARY = "histories/preview-before-ttl-summary.json";
+
   /** Recorded with the current code (re-record it with the property below). */
   private static final String CURRENT = "histories/preview-current.json";
 
@@ -37,11 +42,20 @@ class ReplayTest {
   private static final String PINNED = "histories/preview-pinned-update-failed.json";
 
   @ParameterizedTest
-  @ValueSource(strings = {FIRST_RELEASE, CURRENT, PINNED})
+  @ValueSource(strings = {FIRST_RELEASE, BEFORE_TTL_SUMMARY, CURRENT, PINNED})
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
     assertThat(history.getEvents()).hasSizeGreaterThan(50);
-    WorkflowReplayer.replayWorkflowExecution(history, PreviewEnvironmentWorkflowImpl.class);
+    // The SDK's deadlock detector (1 s by default) fires while the first replay of a JVM loads
+    // the SDK's classes on a loaded CI machine; determinism is what this test is about.
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker =
+          env.newWorker(
+              "replay",
+              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
+      worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
+      worker.replayWorkflowExecution(history);
+    }
   }
 
   @Test

@@ -43,9 +43,19 @@ final class ForgeFailures {
 
   /** A poll that has to wait: benign, so it pages nobody, and retried by the policy. */
   static ApplicationFailure notReady(String message) {
-    return builder(FailureType.NOT_READY, message)
-        .setCategory(ApplicationErrorCategory.BENIGN)
-        .build();
+    return withoutStackTrace(
+        builder(FailureType.NOT_READY, message)
+            .setCategory(ApplicationErrorCategory.BENIGN)
+            .build());
+  }
+
+  /**
+   * A poll that is simply not done yet is part of normal flow: the Web UI shows its message as the
+   * pending activity's last failure, and a Java stack trace there only alarms the operator.
+   */
+  static ApplicationFailure withoutStackTrace(ApplicationFailure failure) {
+    failure.setStackTrace(new StackTraceElement[0]);
+    return failure;
   }
 
   /** A failure of ours, not of a client call: e.g. {@code FAILED}, {@code INVALID_INPUT}. */

@@ -74,11 +74,15 @@ public final class HealthActivitiesImpl implements HealthActivities {
     }
   }
 
+  /** Benign and without a stack trace: the Web UI shows a waiting poll's message only. */
   private static ApplicationFailure notReady(String message) {
-    return ApplicationFailure.newBuilder()
-        .setType(FailureType.NOT_READY.name())
-        .setMessage(message)
-        .setCategory(ApplicationErrorCategory.BENIGN)
-        .build();
+    ApplicationFailure failure =
+        ApplicationFailure.newBuilder()
+            .setType(FailureType.NOT_READY.name())
+            .setMessage(message)
+            .setCategory(ApplicationErrorCategory.BENIGN)
+            .build();
+    failure.setStackTrace(new StackTraceElement[0]);
+    return failure;
   }
 }
