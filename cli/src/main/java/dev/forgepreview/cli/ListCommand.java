@@ -38,7 +38,7 @@ final class ListCommand implements Callable<Integer> {
     }
     if (previews.isEmpty()) {
       context.out.println(
-          "no open previews"
+          (phase != null && phase.isFinal() ? "no previews" : "no open previews")
               + (repository == null ? "" : " of " + repository)
               + (phase == null ? "" : " in phase " + phase));
       return ExitCodes.OK;
@@ -61,6 +61,13 @@ final class ListCommand implements Callable<Integer> {
     }
     context.out.print(
         Output.table(List.of("REPOSITORY", "PR", "PHASE", "URL", "AGE", "EXPIRES"), rows));
+    long unanswered = previews.stream().filter(p -> !p.answered()).count();
+    if (unanswered > 0) {
+      context.err.println(
+          unanswered
+              + " preview(s) did not answer the status query (is a worker running?): their phase"
+              + " is visibility's, URL and expiry unknown");
+    }
     return ExitCodes.OK;
   }
 }

@@ -43,7 +43,8 @@ final class Previews {
       String startedAt,
       String age,
       String expiresAt,
-      String expiresIn) {}
+      String expiresIn,
+      boolean answered) {}
 
   /**
    * Open previews from visibility, optionally of one repository and one phase (a final phase lists
@@ -91,6 +92,7 @@ final class Previews {
       String url = "";
       String expiresAt = "";
       String expiresIn = "";
+      boolean answered = false;
       try {
         PreviewStatus status = queryStatus(id);
         if (status.phase() != null) {
@@ -102,6 +104,7 @@ final class Previews {
           expiresAt = status.expiresAt();
           expiresIn = Output.duration(Duration.between(clock.instant(), expiry));
         }
+        answered = true;
       } catch (CliException e) {
         // The listing still shows what visibility knows.
       }
@@ -116,7 +119,8 @@ final class Previews {
               started.toString(),
               Output.duration(Duration.between(started, clock.instant())),
               expiresAt,
-              expiresIn));
+              expiresIn,
+              answered));
     }
     previews.sort(
         java.util.Comparator.comparing((Listed l) -> String.valueOf(l.repository()))
