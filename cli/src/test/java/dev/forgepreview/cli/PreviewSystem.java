@@ -1,8 +1,8 @@
 package dev.forgepreview.cli;
 
+import dev.forgepreview.settings.Env;
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.SimulatorSettings;
-import dev.forgepreview.settings.Env;
 import dev.forgepreview.worker.PreviewWorker;
 import dev.forgepreview.worker.WorkerConfig;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
