@@ -92,8 +92,8 @@ class WebUiMetadataTest {
 
       assertThat(details)
           .startsWith("**FAILED** · acme/shop#42\n\n")
-          .contains("**Failed at wait-deployment**\n\n```\n")
-          .contains("end of its log:\nnpm ERR! missing script: build")
+          .contains("**Failed at wait-deployment**: ")
+          .contains("npm ERR! missing script: build")
           .contains(
               "Rolled back: delete-database-user, delete-database, delete-site, delete-server");
       // Each rollback activity names what it deletes, with its Forge id.
