@@ -587,7 +587,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             throw ForgeFailures.of(
                 FailureType.FAILED,
                 "deployment " + deployment.id() + " of site " + siteId + " failed",
-                logTail(serverId, siteId));
+                logTail(serverId, siteId, deployment.commitHash()));
           }
           throw ForgeFailures.notReady(
               "deployment " + deployment.id() + " is " + deployment.status());
@@ -743,7 +743,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     return history.stream().max((a, b) -> Long.compare(a.id(), b.id()));
   }
 
-  private String logTail(long serverId, long siteId) {
+  /** The log's end, redacted; the deployment's own commit hash stays readable. */
+  private String logTail(long serverId, long siteId, String commitHash) {
     String text;
     try {
       text = client.getDeploymentLog(serverId, siteId);
@@ -752,7 +753,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     }
     // Redacted before it is cut, so a credential split by the cut cannot survive in part; the tail
     // travels into history, the status and the PR comment.
-    return DeploymentLogTail.of(Redactor.redact(text));
+    return DeploymentLogTail.of(
+        Redactor.redact(text, commitHash == null ? List.of() : List.of(commitHash)));
   }
 
   private static DeploymentRef deploymentRef(long serverId, long siteId, Deployment d) {

@@ -71,6 +71,7 @@ public final class HealthActivitiesImpl implements HealthActivities {
     }
   }
 
+  /** Benign and without a stack trace: the Web UI shows a waiting poll's message only. */
   private static ApplicationFailure notReady(String message) {
     return ActivityFailures.notReady(message);
   }
