@@ -28,6 +28,7 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,14 @@ public final class PreviewWorker implements AutoCloseable {
                 metrics.forgeCalls()),
             secrets,
             name -> previewVisible(name) ? config.env().asMap().get(name) : null,
-            repository -> config.repositories().get().environment(repository).orElse(null)));
+            repository -> config.repositories().get().environment(repository).orElse(null),
+            repository ->
+                config
+                    .repositories()
+                    .get()
+                    .find(repository)
+                    .map(settings -> Optional.ofNullable(settings.deployScript()))
+                    .orElse(null)));
 
     this.cleanup =
         new CleanupSchedule(

@@ -326,7 +326,8 @@ final class ProvisioningPipeline {
                         sha,
                         state.branch,
                         state.settings.phpVersion(),
-                        state.settings.deployScript()));
+                        state.settings.deployScript(),
+                        state.settings.repository()));
             return null;
           });
     }

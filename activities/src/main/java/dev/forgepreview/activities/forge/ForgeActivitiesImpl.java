@@ -56,6 +56,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   private final PreviewSecrets secrets;
   private final Function<String, String> environment;
   private final Function<String, Map<String, String>> configuredEnvironment;
+  private final Function<String, Optional<String>> configuredDeployScript;
 
   /** Without configured environments: the variables of a write request are written as they come. */
   public ForgeActivitiesImpl(
@@ -75,6 +76,23 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
       PreviewSecrets secrets,
       Function<String, String> environment,
       Function<String, Map<String, String>> configuredEnvironment) {
+    this(client, secrets, environment, configuredEnvironment, repository -> null);
+  }
+
+  /**
+   * @param configuredDeployScript the {@code deployScript} of {@code owner/repo} in the worker's
+   *     current repositories file (empty: the default script); null when the repository is not
+   *     configured. A redeploy uses what the file says now, so an edited template applies to the
+   *     next deploy of running previews too.
+   */
+  public ForgeActivitiesImpl(
+      ForgeClient client,
+      PreviewSecrets secrets,
+      Function<String, String> environment,
+      Function<String, Map<String, String>> configuredEnvironment,
+      Function<String, Optional<String>> configuredDeployScript) {
+    this.configuredDeployScript =
+        Objects.requireNonNull(configuredDeployScript, "configuredDeployScript");
     this.client = Objects.requireNonNull(client, "client");
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.environment = Objects.requireNonNull(environment, "environment");
@@ -459,6 +477,15 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
 
   // ---- deployments
 
+  /** The repository's template as the file says now, else the one the workflow carried. */
+  private String template(WriteDeploymentScriptRequest request) {
+    if (request.repository() == null) {
+      return request.template();
+    }
+    Optional<String> configured = configuredDeployScript.apply(request.repository());
+    return configured == null ? request.template() : configured.orElse(null);
+  }
+
   @Override
   public void writeDeploymentScript(WriteDeploymentScriptRequest request) {
     String sha = required(request.sha(), "sha");
@@ -478,7 +505,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
           try {
             script =
                 DeployScript.render(
-                    request.template(),
+                    template(request),
                     sha,
                     branch,
                     DeployScript.sitePath(site.username(), site.name()),
