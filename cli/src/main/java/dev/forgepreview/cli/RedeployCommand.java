@@ -12,8 +12,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "redeploy",
     description =
-        "Deploy the preview's branch again at its newest known commit (the update signal without a"
-            + " sha).")
+        "Deploy the pull request's newest commit: the update signal without a sha, so the"
+            + " workflow asks GitHub for the head and deploys it; nothing happens when that commit"
+            + " is already deployed.")
 final class RedeployCommand implements Callable<Integer> {
   @ParentCommand ForgePreviewCli root;
   @Mixin PreviewTarget target;
