@@ -101,7 +101,7 @@ class WebUiMetadataTest {
           .contains(
               "Delete site 11 (pr-42-shop.preview.acme.dev)",
               "Delete database 21 (pr_42)",
-              "Delete server " + serverId(activities) + " (pr-42-shop)");
+              "Delete server " + serverId(activities) + " (pr-42-shop-9b3a2c)");
     }
   }
 
