@@ -47,14 +47,16 @@ class ForgePreviewCliTest {
     JsonNode listed = E2eSystem.JSON.readTree(json.output());
     assertThat(listed.findValuesAsText("workflowId")).contains(id);
 
-    E2eSystem.CliResult status = system.forgePreview("status", Integer.toString(number));
+    E2eSystem.CliResult status =
+        system.forgePreview("status", Integer.toString(number), "--repo", REPO);
     assertThat(status.exitCode()).as(status.output()).isZero();
     assertThat(status.output()).containsPattern("phase +READY").contains("wait-deployment");
 
-    E2eSystem.CliResult destroy = system.forgePreview("destroy", Integer.toString(number));
+    E2eSystem.CliResult destroy =
+        system.forgePreview("destroy", Integer.toString(number), "--repo", REPO);
     assertThat(destroy.exitCode()).as(destroy.output()).isZero();
     system.awaitPhase(id, "DESTROYED");
-    String server = "pr-" + number + "-shop";
+    String server = E2eSystem.serverName(number);
     E2eSystem.await(
         "the simulator to hold nothing of " + server,
         () -> system.resources(server).none(),

@@ -93,7 +93,7 @@ class MetricsTest {
     assertThat(system.sendPullRequest(REPO, "closed", number, E2eSystem.randomSha()))
         .isBetween(200, 299);
     system.awaitPhase(id, "DESTROYED");
-    String server = "pr-" + number + "-shop";
+    String server = E2eSystem.serverName(number);
     E2eSystem.await("nothing left of " + server, () -> system.resources(server).none());
 
     // Every request the worker made reached the simulator and the other way round, per method.

@@ -158,7 +158,7 @@ class OperatorCliTest {
     assertThat(bare.exitCode()).as(bare.output()).isZero();
     system.awaitPhase(second, "DESTROYED");
     for (int number : new int[] {withInput, withoutInput}) {
-      String server = "pr-" + number + "-shop";
+      String server = E2eSystem.serverName(number);
       E2eSystem.await(
           "the simulator to hold nothing of " + server,
           () -> system.resources(server).none(),
