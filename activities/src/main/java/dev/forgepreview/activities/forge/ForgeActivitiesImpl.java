@@ -16,6 +16,7 @@ import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.forge.Forge.Worker;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.activities.secrets.Redactor;
+import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.DeploymentLogTail;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
@@ -137,7 +138,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
         () -> {
           Server server = client.getServer(request.serverId());
           if (!server.isReady()) {
-            throw ForgeFailures.notReady("server " + server.id() + " is not ready yet");
+            throw ActivityFailures.notReady("server " + server.id() + " is not ready yet");
           }
           return serverRef(server);
         });
@@ -177,11 +178,11 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                               request.username(),
                               request.phpVersion())));
           if ("removing".equals(site.status())) {
-            throw ForgeFailures.notReady(
+            throw ActivityFailures.notReady(
                 "site " + domain + " from an earlier preview is still being removed");
           }
           if (!isInstalled(site.status())) {
-            throw ForgeFailures.notReady("site " + domain + " is " + site.status());
+            throw ActivityFailures.notReady("site " + domain + " is " + site.status());
           }
           return new SiteRef(serverId, site.id(), domain);
         });
@@ -216,7 +217,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   () -> client.findDatabaseByName(serverId, name),
                   () -> client.createDatabase(serverId, new NewDatabase(name)));
           if (!isInstalled(database.status())) {
-            throw ForgeFailures.notReady("database " + name + " is " + database.status());
+            throw ActivityFailures.notReady("database " + name + " is " + database.status());
           }
           return new DatabaseRef(serverId, database.id(), name);
         });
@@ -250,7 +251,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                           new NewDatabaseUser(
                               name, secrets.databasePassword(previewId), List.of())));
           if (!isInstalled(user.status())) {
-            throw ForgeFailures.notReady("database user " + name + " is " + user.status());
+            throw ActivityFailures.notReady("database user " + name + " is " + user.status());
           }
           return new DatabaseUserRef(serverId, user.id(), name);
         });
@@ -318,7 +319,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             return null;
           }
           if ("installing".equals(status)) {
-            throw ForgeFailures.notReady("the repository of site " + site.id() + " is installing");
+            throw ActivityFailures.notReady(
+                "the repository of site " + site.id() + " is installing");
           }
           // Null: never installed, or (after installing) a failed install: (re)start it.
           client.installGitRepository(
@@ -335,7 +337,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
               request.repository(),
               request.branch(),
               site.id());
-          throw ForgeFailures.notReady("the repository of site " + site.id() + " is installing");
+          throw ActivityFailures.notReady("the repository of site " + site.id() + " is installing");
         });
   }
 
@@ -371,7 +373,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
           // Forge accepts and silently drops a file written before the repository is installed.
           Site site = client.getSite(request.serverId(), request.siteId());
           if (!INSTALLED.equals(site.repositoryStatus())) {
-            throw ForgeFailures.notReady(
+            throw ActivityFailures.notReady(
                 "the repository of site "
                     + site.id()
                     + " is "
@@ -421,7 +423,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             log.info("[{}] created queue worker {}", request.requestId(), worker.id());
           }
           if (!isInstalled(worker.status())) {
-            throw ForgeFailures.notReady("queue worker " + worker.id() + " is " + worker.status());
+            throw ActivityFailures.notReady(
+                "queue worker " + worker.id() + " is " + worker.status());
           }
           return worker.id();
         });
@@ -463,7 +466,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                 domain);
           }
           if (!certificate.active()) {
-            throw ForgeFailures.notReady(
+            throw ActivityFailures.notReady(
                 "certificate "
                     + certificate.id()
                     + " is "
@@ -550,7 +553,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
               return deploymentRef(serverId, siteId, started.get());
             }
             if (client.getSite(serverId, siteId).deploymentStatus() != null) {
-              throw ForgeFailures.notReady(
+              throw ActivityFailures.notReady(
                   "the deployment of site " + siteId + " is queued, not in the history yet");
             }
             // The earlier attempt's deploy did not take: start it now.
@@ -577,14 +580,14 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   running.get().id());
               return deploymentRef(serverId, siteId, running.get());
             }
-            throw ForgeFailures.notReady(
+            throw ActivityFailures.notReady(
                 "site " + siteId + " is already deploying, not in the history yet");
           }
           return newerThan(baseline, serverId, siteId)
               .map(d -> deploymentRef(serverId, siteId, d))
               .orElseThrow(
                   () ->
-                      ForgeFailures.notReady(
+                      ActivityFailures.notReady(
                           "the deployment of site "
                               + siteId
                               + " is queued, not in the history yet"));
@@ -604,7 +607,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   : newest(client.listDeployments(serverId, siteId))
                       .orElseThrow(
                           () ->
-                              ForgeFailures.notReady(
+                              ActivityFailures.notReady(
                                   "site " + siteId + " has no deployment in its history yet"));
           if (FINISHED.equals(deployment.status())) {
             return deploymentRef(serverId, siteId, deployment);
@@ -616,7 +619,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                 "deployment " + deployment.id() + " of site " + siteId + " failed",
                 logTail(serverId, siteId, deployment.commitHash()));
           }
-          throw ForgeFailures.notReady(
+          throw ActivityFailures.notReady(
               "deployment " + deployment.id() + " is " + deployment.status());
         });
   }

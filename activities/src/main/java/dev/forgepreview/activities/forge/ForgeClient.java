@@ -70,13 +70,6 @@ public final class ForgeClient {
     this(config, clock, SharedHttpClient.root(), ForgeCallListener.NONE);
   }
 
-  /**
-   * @param http the process's client to derive from (its pool and dispatcher are reused)
-   */
-  public ForgeClient(ForgeClientConfig config, Clock clock, OkHttpClient http) {
-    this(config, clock, http, ForgeCallListener.NONE);
-  }
-
   /** {@code listener} hears of every request's outcome (the worker counts them). */
   public ForgeClient(ForgeClientConfig config, Clock clock, ForgeCallListener listener) {
     this(config, clock, SharedHttpClient.root(), listener);
@@ -86,7 +79,7 @@ public final class ForgeClient {
    * @param http the process's client to derive from (its pool and dispatcher are reused)
    * @param listener hears of every request's outcome (the worker counts them)
    */
-  public ForgeClient(
+  private ForgeClient(
       ForgeClientConfig config, Clock clock, OkHttpClient http, ForgeCallListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.config = Objects.requireNonNull(config, "config");
