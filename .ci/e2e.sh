@@ -1,28 +1,20 @@
 #!/usr/bin/env bash
-# CI: the end-to-end suite (issue #6). Installs the temporal CLI and headless Chromium when
-# missing, builds the standalone jars, then runs the e2e module (Maven profile e2e).
+# CI: the end-to-end suite (issue #6). Gets the pinned temporal CLI and tctl through .ci/tools.sh
+# (instant when the tools stage of .ci/run got them), installs headless Chromium when missing,
+# builds the standalone jars, then runs the e2e module (Maven profile e2e) with nothing allowed to
+# skip (-De2e.requireAll=true).
 #   .ci/e2e.sh                      the whole suite
 #   .ci/e2e.sh -Dtest=WebUiTest     extra Maven arguments are passed on
-# Logs of every process: e2e/target/logs/; Web UI DOM and screenshot: e2e/target/ui/.
+# Logs of every process: e2e/target/logs/; Web UI DOM and screenshots: e2e/target/ui/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The temporal CLI, pinned (later tags cannot be built with go install).
-if [ -z "${TEMPORAL_CLI:-}" ]; then
-  if command -v go >/dev/null 2>&1; then
-    PATH="$(go env GOPATH)/bin:$PATH"
-    export PATH
-  fi
-  if ! command -v temporal >/dev/null 2>&1; then
-    echo "installing the temporal CLI v1.5.1 ..."
-    go install github.com/temporalio/cli/cmd/temporal@v1.5.1
-  fi
-  TEMPORAL_CLI=$(command -v temporal)
-  export TEMPORAL_CLI
-fi
-echo "temporal CLI: $TEMPORAL_CLI ($("$TEMPORAL_CLI" --version))"
+tools_out=$(bash .ci/tools.sh)
+TEMPORAL_CLI=$(sed -n 's/^TEMPORAL_CLI=//p' <<<"$tools_out")
+TCTL=$(sed -n 's/^TCTL=//p' <<<"$tools_out")
+export TEMPORAL_CLI TCTL
 
-# Headless Chromium for the Web UI test (it skips itself without one).
+# Headless Chromium for the Web UI test.
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing chromium ..."
   sudo_cmd=()
@@ -32,4 +24,4 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 ./mvnw -B -q -DskipTests package
-./mvnw -B -Pe2e -pl e2e verify "$@"
+./mvnw -B -Pe2e -pl e2e verify -De2e.requireAll=true "$@"

@@ -16,6 +16,7 @@ COPY activities/ activities/
 COPY forge-simulator/ forge-simulator/
 COPY webhook-gateway/ webhook-gateway/
 COPY worker/ worker/
+COPY cli/ cli/
 RUN ./mvnw -B -q -pl webhook-gateway -am package -DskipTests
 
 FROM eclipse-temurin:17.0.13_11-jre-jammy

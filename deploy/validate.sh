@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static checks of the deployment files; needs no Docker engine. Installs nothing: it needs
-# docker-compose and PyYAML (Debian packages docker-compose and python3-yaml).
+# docker-compose, PyYAML and promtool (Debian packages docker-compose, python3-yaml, prometheus).
 # Usage, from anywhere: bash deploy/validate.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -190,6 +190,29 @@ for f in "${dockerfiles[@]}"; do
     fi
   done
 done
+
+# --- Prometheus alerting rules ------------------------------------------------------------
+if ! command -v promtool >/dev/null 2>&1; then
+  fail "promtool not found (Debian package: prometheus)"
+elif promtool check rules deploy/prometheus/alerts.yml; then
+  ok "deploy/prometheus/alerts.yml: promtool check rules"
+else
+  fail "deploy/prometheus/alerts.yml: promtool check rules"
+fi
+if command -v promtool >/dev/null 2>&1; then
+  if promtool check config deploy/prometheus/prometheus.yml; then
+    ok "deploy/prometheus/prometheus.yml: promtool check config"
+  else
+    fail "deploy/prometheus/prometheus.yml: promtool check config"
+  fi
+fi
+if command -v promtool >/dev/null 2>&1; then
+  if promtool test rules deploy/prometheus/alerts.test.yml; then
+    ok "deploy/prometheus/alerts.test.yml: the alerts fire (and stay silent) as tested"
+  else
+    fail "deploy/prometheus/alerts.test.yml: promtool test rules"
+  fi
+fi
 
 if ((problems > 0)); then
   echo "validate.sh: $problems problem(s)" >&2

@@ -195,8 +195,10 @@ final class E2eSystem implements AutoCloseable {
             logs.resolve("gateway.log"));
     this.workerJar = workerJar;
     this.javaBinary = java;
+    this.cliJar = jar("cli/target/cli-" + version + "-standalone.jar");
   }
 
+  private final Path cliJar;
   private final Path workerJar;
   private final String javaBinary;
 
@@ -272,6 +274,7 @@ final class E2eSystem implements AutoCloseable {
     env.put("CLEANUP_INTERVAL", "PT1H");
     env.put("CLEANUP_DRY_RUN", "false");
     env.put("CLEANUP_ORPHAN_GRACE", "PT1S");
+    env.put("METRICS_VISIBILITY_INTERVAL", "PT2S");
     workerGeneration++;
     worker =
         new ManagedProcess(
@@ -443,13 +446,12 @@ final class E2eSystem implements AutoCloseable {
   CliResult shell(String commandLine) throws Exception {
     ProcessBuilder builder =
         new ProcessBuilder("bash", "-c", commandLine).redirectErrorStream(true);
-    builder
-        .environment()
-        .put(
-            "PATH",
-            temporalCli.getParent()
-                + File.pathSeparator
-                + System.getenv().getOrDefault("PATH", ""));
+    String path = temporalCli.getParent() + File.pathSeparator;
+    Optional<Path> tctl = tctl();
+    if (tctl.isPresent()) {
+      path += tctl.get().getParent() + File.pathSeparator;
+    }
+    builder.environment().put("PATH", path + System.getenv().getOrDefault("PATH", ""));
     builder.environment().put("TEMPORAL_ADDRESS", temporalAddress());
     builder.environment().put("TEMPORAL_NAMESPACE", NAMESPACE);
     Process process = builder.start();
@@ -469,6 +471,140 @@ final class E2eSystem implements AutoCloseable {
     return new CliResult(process.exitValue(), output);
   }
 
+  /**
+   * tctl from {@code TCTL} (.ci/e2e.sh builds it); empty when unset. A set but broken path fails.
+   */
+  static Optional<Path> tctl() {
+    String configured = System.getenv("TCTL");
+    if (configured == null || configured.isBlank()) {
+      return Optional.empty();
+    }
+    Path path = Path.of(configured).toAbsolutePath();
+    if (!Files.isExecutable(path)) {
+      fail("TCTL=" + configured + " is not an executable file");
+    }
+    return Optional.of(path);
+  }
+
+  /**
+   * Skips the calling test with {@code why} when {@code present} is false, unless the suite runs
+   * with {@code -De2e.requireAll=true} (.ci/e2e.sh): then it fails, so CI never skips silently.
+   */
+  static void require(boolean present, String why) {
+    if (present) {
+      return;
+    }
+    if (Boolean.getBoolean("e2e.requireAll")) {
+      fail(why + " (e2e.requireAll=true: nothing may skip)");
+    }
+    org.junit.jupiter.api.Assumptions.abort(why);
+  }
+
+  /**
+   * The README's command lines (in its sh blocks) that start with {@code prefix}, continuation
+   * lines joined, in order.
+   */
+  List<String> readmeCommands(String prefix) throws IOException {
+    List<String> commands = new ArrayList<>();
+    StringBuilder current = null;
+    boolean inBlock = false;
+    for (String line : Files.readAllLines(root.resolve("README.md"), StandardCharsets.UTF_8)) {
+      if (line.startsWith("```")) {
+        inBlock = line.equals("```sh");
+        continue;
+      }
+      if (!inBlock) {
+        continue;
+      }
+      if (current != null) {
+        current.append(' ').append(line.strip());
+      } else if (line.startsWith(prefix + " ")) {
+        current = new StringBuilder(line.strip());
+      } else {
+        continue;
+      }
+      if (current.toString().endsWith("\\")) {
+        current.setLength(current.length() - 1);
+        current = new StringBuilder(current.toString().stripTrailing());
+      } else {
+        commands.add(current.toString());
+        current = null;
+      }
+    }
+    return commands;
+  }
+
+  /**
+   * Runs the operator CLI ({@code bin/forge-preview}'s jar) with the worker's configuration of this
+   * run; output and exit code are also appended to logs/forge-preview-cli.log.
+   */
+  CliResult forgePreview(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(javaBinary, "-jar", cliJar.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.put("TEMPORAL_ADDRESS", temporalAddress());
+    env.put("TEMPORAL_NAMESPACE", NAMESPACE);
+    env.put("FORGE_PREVIEW_REPOSITORIES_FILE", repositoriesFile.toString());
+    env.put("FORGE_API_URL", "http://127.0.0.1:" + simulatorPort + "/api/v1/");
+    env.put("FORGE_API_TOKEN", forgeToken);
+    env.put("GITHUB_TOKEN", "test-token");
+    env.put("GITHUB_API_URL", github.url());
+    env.put("FORGE_PREVIEW_WEBHOOK_URL", "http://127.0.0.1:" + gatewayPort + "/webhook/github");
+    Process process = builder.start();
+    byte[] out = process.getInputStream().readAllBytes();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("forge-preview " + String.join(" ", args) + " did not finish in 120 s");
+    }
+    String output = new String(out, StandardCharsets.UTF_8);
+    Files.writeString(
+        logs.resolve("forge-preview-cli.log"),
+        "$ forge-preview "
+            + String.join(" ", args)
+            + "\n"
+            + output
+            + "(exit "
+            + process.exitValue()
+            + ")\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    return new CliResult(process.exitValue(), output);
+  }
+
+  /** The worker's {@code /metrics} and the gateway's {@code /prometheus}, as text. */
+  String scrapeWorker() {
+    return getText("http://127.0.0.1:" + workerHealthPort + "/metrics");
+  }
+
+  String scrapeGateway() {
+    return getText("http://127.0.0.1:" + gatewayPort + "/prometheus");
+  }
+
+  /** The simulator's own count of API calls: {@code {"total", "rate_limited", "calls": {...}}}. */
+  JsonNode simulatorCalls() {
+    return simulatorGet("calls");
+  }
+
+  private String getText(String url) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        fail("GET " + url + " answered " + response.statusCode());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- the Forge simulator --------------------------------------------------------------------
 
   JsonNode inventory() {
@@ -478,6 +614,11 @@ final class E2eSystem implements AutoCloseable {
   /** {@code GET /_simulator/{path}}, e.g. {@code calls}, {@code created}, {@code faults}. */
   JsonNode simulatorGet(String path) {
     return JSON.valueToTree(getJson("/_simulator/" + path));
+  }
+
+  /** Sets simulator faults, e.g. {@code {"failNextDeploys": 1}} (POST /_simulator/faults). */
+  void simulatorFaults(String json) throws Exception {
+    simulatorPost("faults", JSON.readTree(json));
   }
 
   /** {@code POST /_simulator/{path}} with a JSON body; fails unless answered 2xx. */
@@ -687,8 +828,8 @@ final class E2eSystem implements AutoCloseable {
       }
     }
     return fail(
-        "the temporal CLI is missing: set TEMPORAL_CLI or put `temporal` on the PATH (go install"
-            + " github.com/temporalio/cli/cmd/temporal@v1.5.1; .ci/e2e.sh does this)");
+        "the temporal CLI is missing: set TEMPORAL_CLI or put `temporal` on the PATH"
+            + " (bin/temporal-cli DIR installs the pinned one; .ci/e2e.sh does this)");
   }
 
   private static InputStream resource(String name) {

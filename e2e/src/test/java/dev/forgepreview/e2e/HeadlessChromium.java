@@ -107,9 +107,19 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  /** The page's visible text ({@code document.body.innerText}). */
+  /**
+   * The page's visible text ({@code document.body.innerText}), then that of each iframe: the Web UI
+   * renders markdown (summary, details, current details) in same-origin iframes, whose text the
+   * page's own {@code innerText} leaves out.
+   */
   String text() throws Exception {
-    return evaluate("document.body ? document.body.innerText : ''");
+    return evaluate(
+        "(document.body ? document.body.innerText : '') + '\\n' +"
+            + " Array.from(document.querySelectorAll('iframe')).map(f => {"
+            + "  try { if (f.contentDocument && f.contentDocument.body) {"
+            + "    return f.contentDocument.body.innerText; } } catch (e) {}"
+            + "  try { return new URL(f.src).searchParams.get('content') || ''; }"
+            + "  catch (e) { return ''; } }).join('\\n')");
   }
 
   String html() throws Exception {

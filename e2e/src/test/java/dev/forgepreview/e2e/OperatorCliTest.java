@@ -3,13 +3,13 @@ package dev.forgepreview.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The README's operator commands, typed word for word into a shell with the real temporal CLI
- * (v1.5.1). tctl is not covered: it cannot be built here (its module is not available from the Go
- * module proxy).
+ * The README's operator commands, typed word for word into a shell with the real temporal CLI (the
+ * pinned 1.9.1) and tctl (v1.18.4 built from source by .ci/e2e.sh; TCTL names it).
  */
 @ExtendWith(E2eExtension.class)
 class OperatorCliTest {
@@ -101,5 +101,68 @@ class OperatorCliTest {
               }
             });
     assertThat(list.exitCode()).isZero();
+  }
+
+  /**
+   * The README's three tctl lines, read from the README itself; only the address and the workflow
+   * id are this run's.
+   */
+  private static List<String> tctlCommands(E2eSystem system, String id) throws Exception {
+    List<String> commands = system.readmeCommands("tctl");
+    assertThat(commands)
+        .as("the README's tctl commands")
+        .hasSize(3)
+        .allMatch(c -> c.contains("127.0.0.1:7233") && c.contains("preview:acme:shop:42"));
+    return commands.stream()
+        .map(
+            c ->
+                c.replace("127.0.0.1:7233", system.temporalAddress())
+                    .replace("preview:acme:shop:42", id))
+        .toList();
+  }
+
+  @Test
+  void tctlCommandsFromTheReadmeQueryAndDestroy(E2eSystem system) throws Exception {
+    E2eSystem.require(
+        E2eSystem.tctl().isPresent(),
+        "TCTL is not set (.ci/e2e.sh builds tctl v1.18.4 and sets it)");
+    int withInput = 211;
+    int withoutInput = 212;
+    String first = E2eSystem.workflowId(REPO, withInput);
+    String second = E2eSystem.workflowId(REPO, withoutInput);
+    assertThat(system.sendPullRequest(REPO, "opened", withInput, E2eSystem.randomSha()))
+        .isBetween(200, 299);
+    assertThat(system.sendPullRequest(REPO, "opened", withoutInput, E2eSystem.randomSha()))
+        .isBetween(200, 299);
+    system.awaitPhase(first, "READY");
+    system.awaitPhase(second, "READY");
+
+    List<String> forFirst = tctlCommands(system, first);
+    String signalWithInput = forFirst.get(0);
+    String query = forFirst.get(2);
+    assertThat(signalWithInput).contains("--input '{\"reason\":\"manual\"}'");
+    assertThat(query).contains("workflow query").contains("--query_type status");
+
+    E2eSystem.CliResult queried = system.shell(query);
+    assertThat(queried.exitCode()).as(queried.output()).isZero();
+    assertThat(queried.output()).contains("\"phase\":\"READY\"").contains(first);
+
+    E2eSystem.CliResult signalled = system.shell(signalWithInput);
+    assertThat(signalled.exitCode()).as(signalled.output()).isZero();
+    // A signal whose input failed to deserialise would be dropped: reaching DESTROYED proves it.
+    system.awaitPhase(first, "DESTROYED");
+
+    String signalWithoutInput = tctlCommands(system, second).get(1);
+    assertThat(signalWithoutInput).doesNotContain("--input");
+    E2eSystem.CliResult bare = system.shell(signalWithoutInput);
+    assertThat(bare.exitCode()).as(bare.output()).isZero();
+    system.awaitPhase(second, "DESTROYED");
+    for (int number : new int[] {withInput, withoutInput}) {
+      String server = E2eSystem.serverName(number);
+      E2eSystem.await(
+          "the simulator to hold nothing of " + server,
+          () -> system.resources(server).none(),
+          () -> "still " + system.resources(server));
+    }
   }
 }

@@ -1,18 +1,20 @@
 package dev.forgepreview.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.temporal.api.common.v1.WorkflowExecution;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Temporal Web UI (served by {@code temporal server start-dev} on its port + 1000) rendered by
- * headless Chromium: an operator opening a preview's run sees its id and its provisioning steps.
+ * headless Chromium, as an operator reads it: a ready preview's phase, URL and expiry; a failed
+ * one's phase, failed step and the end of its deployment log. Screenshots and the page text go to
+ * e2e/target/ui/.
  */
 @ExtendWith(E2eExtension.class)
 class WebUiTest {
@@ -20,19 +22,75 @@ class WebUiTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
   @Test
-  void runPageShowsThePreviewAndItsSteps(E2eSystem system) throws Exception {
-    assumeThat(Files.isExecutable(CHROMIUM))
-        .as("headless Chromium (Debian package chromium; .ci/e2e.sh installs it) is missing")
-        .isTrue();
+  void readyPreviewShowsPhaseUrlExpiryAndSteps(E2eSystem system) throws Exception {
+    requireChromium();
     int number = 701;
     String id = E2eSystem.workflowId(REPO, number);
     assertThat(system.sendPullRequest(REPO, "opened", number, E2eSystem.randomSha()))
         .isBetween(200, 299);
     system.awaitPhase(id, "READY");
-    WorkflowExecution run = system.latestRun(id);
 
-    // The run's "User Metadata" tab (UI 2.42: summary, details, current details); the id needs no
-    // escaping (design: ':' is safe in the UI's URLs).
+    render(
+        system,
+        id,
+        "user-metadata",
+        "preview-" + number + "-ready",
+        List.of(
+            id,
+            "READY",
+            "URL: https://pr-" + number + "-shop.preview.localhost",
+            "Expires: 20",
+            "create-server: SUCCEEDED"));
+    // The event history: the TTL timer is named, not a bare id.
+    render(
+        system, id, "history", "preview-" + number + "-ready-history", List.of("TTL: expires 20"));
+  }
+
+  @Test
+  void failedPreviewShowsPhaseFailedStepAndTheEndOfItsLog(E2eSystem system) throws Exception {
+    requireChromium();
+    int number = 702;
+    String id = E2eSystem.workflowId(REPO, number);
+    String sha = E2eSystem.randomSha();
+    system.simulatorFaults("{\"failNextDeploys\": 1}");
+    assertThat(system.sendPullRequest(REPO, "opened", number, sha)).isBetween(200, 299);
+    system.awaitPhase(id, "FAILED");
+
+    render(
+        system,
+        id,
+        "user-metadata",
+        "preview-" + number + "-failed",
+        List.of(
+            "FAILED",
+            "Failed at wait-deployment",
+            "Deployment script exited with status 1",
+            "Rolled back: delete-database-user, delete-database, delete-site, delete-server"));
+    // The event history: each rollback activity names what it deletes, with its Forge id.
+    render(
+        system,
+        id,
+        "history",
+        "preview-" + number + "-failed-history",
+        List.of("Delete site ", "(pr-" + number + "-shop.preview.localhost)"));
+  }
+
+  private static void requireChromium() {
+    E2eSystem.require(
+        Files.isExecutable(CHROMIUM),
+        "headless Chromium (Debian package chromium; .ci/e2e.sh installs it) is missing");
+  }
+
+  /**
+   * Opens a tab of the run's page, waits until its text holds every one of {@code expected}, writes
+   * {@code name}.png, .html and .txt under target/ui/, and returns the page text.
+   */
+  private static String render(
+      E2eSystem system, String id, String tab, String name, List<String> expected)
+      throws Exception {
+    WorkflowExecution run = system.latestRun(id);
+    // "user-metadata" (summary, details, current details) or "history" (events with their
+    // summaries); the id needs no escaping (design: ':' is safe in the UI's URLs).
     String url =
         "http://127.0.0.1:"
             + system.uiPort
@@ -42,35 +100,42 @@ class WebUiTest {
             + id
             + "/"
             + run.getRunId()
-            + "/user-metadata";
+            + "/"
+            + tab;
     Path out = system.target.resolve("ui");
     Files.createDirectories(out);
-
     try (HeadlessChromium chromium =
         new HeadlessChromium(CHROMIUM, out, system.logs.resolve("chromium.log"))) {
       chromium.navigate(url);
       String[] text = {""};
-      E2eSystem.await(
-          "the Web UI page of " + id + " to show its id and the preview's steps",
-          () -> {
-            try {
-              text[0] = chromium.text();
-              // What UI 2.42 renders for this run: its id, and the activity summaries of the
-              // "Events with Metadata" list. Its "Current Details" section stays empty and the
-              // static summary is not in the page's text under headless Chromium (see the report).
-              return text[0].contains(id)
-                  && text[0].contains("Events with Metadata")
-                  && text[0].contains("Create server pr-" + number + "-shop");
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          },
-          () -> "page text:\n" + text[0]);
-      Files.writeString(
-          out.resolve("preview-" + number + ".html"), chromium.html(), StandardCharsets.UTF_8);
-      Path screenshot = out.resolve("preview-" + number + ".png");
-      chromium.screenshot(screenshot);
-      assertThat(screenshot).isNotEmptyFile();
+      try {
+        E2eSystem.await(
+            "the Web UI page of " + id + " to show " + expected,
+            () -> {
+              try {
+                text[0] = chromium.text();
+                if (expected.stream().allMatch(text[0]::contains)) {
+                  return true;
+                }
+                // UI 2.54 loads "Current Details" when asked: its keyboard shortcut is R.
+                chromium.press("r");
+                return false;
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            () ->
+                "missing "
+                    + expected.stream().filter(e -> !text[0].contains(e)).toList()
+                    + "; page text:\n"
+                    + text[0]);
+      } finally {
+        Files.writeString(out.resolve(name + ".txt"), text[0], StandardCharsets.UTF_8);
+        Files.writeString(out.resolve(name + ".html"), chromium.html(), StandardCharsets.UTF_8);
+        chromium.screenshot(out.resolve(name + ".png"));
+      }
+      assertThat(out.resolve(name + ".png")).isNotEmptyFile();
+      return text[0];
     }
   }
 }

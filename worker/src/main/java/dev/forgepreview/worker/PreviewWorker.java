@@ -18,12 +18,17 @@ import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,20 +44,31 @@ public final class PreviewWorker implements AutoCloseable {
   private final WorkflowClient client;
   private final WorkerFactory factory;
   private final CleanupSchedule cleanup;
+  private final WorkerMetrics metrics;
 
-  private PreviewWorker(WorkerConfig config, DatabaseCloneActivities databaseClone) {
+  private PreviewWorker(
+      WorkerConfig config, DatabaseCloneActivities databaseClone, WorkerMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.service =
         WorkflowServiceStubs.newServiceStubs(
             config
                 .temporalTls()
-                .apply(WorkflowServiceStubsOptions.newBuilder().setTarget(config.temporalAddress()))
+                .apply(
+                    WorkflowServiceStubsOptions.newBuilder()
+                        .setTarget(config.temporalAddress())
+                        .setMetricsScope(metrics.temporalScope()))
                 .build());
     this.client =
         WorkflowClient.newInstance(
             service,
             WorkflowClientOptions.newBuilder().setNamespace(config.temporalNamespace()).build());
-    this.factory = WorkerFactory.newInstance(client);
+    this.factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(new ActivityLogContext(), metrics.activityInterceptor())
+                .build());
 
     PreviewSecrets secrets = PreviewSecrets.fromString(config.previewSecretKey());
     Worker main = factory.newWorker(PreviewIds.TASK_QUEUE);
@@ -78,10 +94,20 @@ public final class PreviewWorker implements AutoCloseable {
                 .build());
     forge.registerActivitiesImplementations(
         new ForgeActivitiesImpl(
-            new ForgeClient(ForgeClientConfig.of(config.forgeApiUrl(), config.forgeApiToken())),
+            new ForgeClient(
+                ForgeClientConfig.of(config.forgeApiUrl(), config.forgeApiToken()),
+                Clock.systemUTC(),
+                metrics.forgeCalls()),
             secrets,
             name -> previewVisible(name) ? config.env().asMap().get(name) : null,
-            repository -> config.repositories().get().environment(repository).orElse(null)));
+            repository -> config.repositories().get().environment(repository).orElse(null),
+            repository ->
+                config
+                    .repositories()
+                    .get()
+                    .find(repository)
+                    .map(settings -> Optional.ofNullable(settings.deployScript()))
+                    .orElse(null)));
 
     this.cleanup =
         new CleanupSchedule(
@@ -93,7 +119,12 @@ public final class PreviewWorker implements AutoCloseable {
   }
 
   public static PreviewWorker start(WorkerConfig config, DatabaseCloneActivities databaseClone) {
-    PreviewWorker worker = new PreviewWorker(config, databaseClone);
+    return start(config, databaseClone, new WorkerMetrics());
+  }
+
+  public static PreviewWorker start(
+      WorkerConfig config, DatabaseCloneActivities databaseClone, WorkerMetrics metrics) {
+    PreviewWorker worker = new PreviewWorker(config, databaseClone, metrics);
     worker.factory.start();
     log.info(
         "worker polling {} and {} on {} (namespace {}), Forge at {}",
@@ -104,6 +135,13 @@ public final class PreviewWorker implements AutoCloseable {
         config.forgeApiUrl());
     worker.cleanup.install();
     config.repositories().watch(config.repositoriesReloadInterval());
+    metrics.startPolling(
+        worker.client,
+        ScheduleClient.newInstance(
+            worker.service,
+            ScheduleClientOptions.newBuilder().setNamespace(config.temporalNamespace()).build()),
+        config.env().duration("METRICS_VISIBILITY_INTERVAL", Duration.ofSeconds(30)),
+        Clock.systemUTC());
     return worker;
   }
 
@@ -145,6 +183,10 @@ public final class PreviewWorker implements AutoCloseable {
     return client;
   }
 
+  public WorkerMetrics metrics() {
+    return metrics;
+  }
+
   public CleanupSchedule cleanup() {
     return cleanup;
   }
@@ -158,6 +200,7 @@ public final class PreviewWorker implements AutoCloseable {
     log.info("shutting down: finishing running activities (up to 30 s)");
     cleanup.close();
     config.repositories().close();
+    metrics.close();
     factory.shutdown();
     factory.awaitTermination(30, TimeUnit.SECONDS);
     service.shutdown();

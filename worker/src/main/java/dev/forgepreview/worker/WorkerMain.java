@@ -50,7 +50,10 @@ public final class WorkerMain {
     stopped.await();
   }
 
-  /** {@code GET /health}: 200 while the worker polls, for container probes. 0 disables it. */
+  /**
+   * {@code GET /health}: 200 while the worker polls, for container probes; {@code GET /metrics}:
+   * Prometheus. 0 disables both.
+   */
   private static HttpServer healthEndpoint(int port, PreviewWorker worker) {
     if (port <= 0) {
       return null;
@@ -69,8 +72,20 @@ public final class WorkerMain {
               out.write(body);
             }
           });
+      server.createContext(
+          "/metrics",
+          exchange -> {
+            byte[] body = worker.metrics().scrape().getBytes(StandardCharsets.UTF_8);
+            exchange
+                .getResponseHeaders()
+                .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          });
       server.start();
-      log.info("health on http://0.0.0.0:{}/health", port);
+      log.info("health on http://0.0.0.0:{}/health, metrics on /metrics", port);
       return server;
     } catch (IOException e) {
       log.warn("health endpoint not started on port {}: {}", port, e.getMessage());

@@ -32,6 +32,7 @@ import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -243,7 +244,17 @@ class CleanupAgainstSimulatorTest {
                     .setTaskQueue(PreviewIds.TASK_QUEUE)
                     .build());
     cleanup.start(new CleanupRequest(false, "PT10M"));
-    CompletableFuture<CleanupReport> result = cleanup.getResultAsync(CleanupReport.class);
+    // Waiting through the test environment's own client lets the test server skip time while
+    // nothing runs, straight to the next timer: the previews' TTL, which tore them down on a
+    // loaded machine. A plain client waits without unlocking time skipping.
+    WorkflowClient plain =
+        WorkflowClient.newInstance(
+            env.getWorkflowServiceStubs(),
+            WorkflowClientOptions.newBuilder().setNamespace(env.getNamespace()).build());
+    CompletableFuture<CleanupReport> result =
+        plain
+            .newUntypedWorkflowStub(PreviewIds.CLEANUP_WORKFLOW_ID)
+            .getResultAsync(CleanupReport.class);
     for (int i = 0; i < 600 && !result.isDone(); i++) {
       env.sleep(Duration.ofSeconds(1));
     }

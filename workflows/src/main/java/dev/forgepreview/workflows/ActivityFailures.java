@@ -65,8 +65,14 @@ public final class ActivityFailures {
         .build();
   }
 
-  /** A poll that has to wait: benign, retried by the step's fixed-interval policy. */
+  /**
+   * A poll that has to wait: benign, retried by the step's fixed-interval policy, and without a
+   * stack trace (the Web UI shows it as the pending activity's last failure, where a Java stack
+   * trace for something that is simply not done yet only alarms the operator).
+   */
   public static ApplicationFailure notReady(String message) {
-    return of(FailureType.NOT_READY, message);
+    ApplicationFailure failure = of(FailureType.NOT_READY, message);
+    failure.setStackTrace(new StackTraceElement[0]);
+    return failure;
   }
 }

@@ -248,7 +248,7 @@ final class Compensations {
     ForgeActivities forge =
         Workflow.newActivityStub(
             ForgeActivities.class,
-            state.options.compensation("Delete " + resource, PreviewIds.FORGE_TASK_QUEUE));
+            state.options.compensation(summary(resource), PreviewIds.FORGE_TASK_QUEUE));
     Long serverId = state.resources.serverId();
     if (resource == Resource.SERVER) {
       forge.deleteServer(new DeleteServerRequest(rid, names.server()));
@@ -282,6 +282,23 @@ final class Compensations {
       case WORK_DIRECTORY -> compose.removeWorkDirectory(target);
       default -> throw new IllegalStateException(resource + " is not a compose resource");
     }
+  }
+
+  /** What the Web UI shows on the compensation's activity: "Delete site 70 (pr-42-shop...)". */
+  private String summary(Resource resource) {
+    ForgeResources ids = state.resources;
+    return switch (resource) {
+      case SERVER -> label("server", ids.serverId(), name(resource));
+      case SITE -> label("site", ids.siteId(), name(resource));
+      case DATABASE -> label("database", ids.databaseId(), name(resource));
+      default -> label("database user", ids.databaseUserId(), name(resource));
+    };
+  }
+
+  private static String label(String kind, Long id, String name) {
+    return id == null
+        ? "Delete " + kind + " " + name
+        : "Delete " + kind + " " + id + " (" + name + ")";
   }
 
   /** Teardown only: empties the preview's Redis database on a shared server. */

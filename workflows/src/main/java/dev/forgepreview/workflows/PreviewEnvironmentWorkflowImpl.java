@@ -15,6 +15,7 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
+import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -205,6 +206,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
         pendingExtensionMillis += extra.toMillis();
       } else {
         state.expiresAtMillis += extra.toMillis();
+        state.updateDetails();
       }
     } catch (DateTimeParseException e) {
       state.warnings.add(
@@ -306,7 +308,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       }
       long seenExpiry = state.expiresAtMillis;
       try {
-        awaitCancellable(
+        awaitTtl(
             Duration.ofMillis(remaining),
             () -> destroyRequested || pendingUpdate != null || state.expiresAtMillis != seenExpiry);
       } catch (CanceledFailure e) {
@@ -651,6 +653,30 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     scope.run();
     scope.cancel();
   }
+
+  /**
+   * The TTL wait. Since version 1 its timer carries a summary for the Web UI ("TTL: expires
+   * 2026-12-01 06:20 UTC") instead of a bare id; histories recorded before wait as they did.
+   */
+  private void awaitTtl(Duration timeout, Supplier<Boolean> condition) {
+    int version = Workflow.getVersion(TTL_TIMER_SUMMARY, Workflow.DEFAULT_VERSION, 1);
+    if (version == Workflow.DEFAULT_VERSION) {
+      awaitCancellable(timeout, condition);
+      return;
+    }
+    String summary = "TTL: expires " + PreviewState.minutes(state.expiresAtMillis);
+    CancellationScope scope =
+        Workflow.newCancellationScope(
+            () -> {
+              Promise<Void> timer =
+                  Workflow.newTimer(timeout, TimerOptions.newBuilder().setSummary(summary).build());
+              Workflow.await(() -> timer.isCompleted() || condition.get());
+            });
+    scope.run();
+    scope.cancel();
+  }
+
+  private static final String TTL_TIMER_SUMMARY = "ttl-timer-summary";
 
   private void fail(StepFailed e) {
     state.failedStep = e.step();

@@ -3,7 +3,7 @@ package dev.forgepreview.workflows;
 import io.temporal.common.SearchAttributeKey;
 import java.util.Locale;
 
-/** Names shared by the gateway, the worker, the CLIs and the docs (shared/design.md). */
+/** Names shared by the gateway, the worker, the CLIs and the docs (README, Operations). */
 public final class PreviewIds {
   /** Task queue of the workflows and of every activity that is not a Forge API call. */
   public static final String TASK_QUEUE = "forge-preview";

@@ -3,6 +3,8 @@ package dev.forgepreview.workflows;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestRef;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -96,40 +98,53 @@ final class PreviewState {
     updateDetails();
   }
 
-  /** What the Web UI shows on the run's page. */
+  /**
+   * What the Web UI shows as the run's "Current Details": markdown, one paragraph per fact (the UI
+   * runs lines without a blank line between them into one paragraph), then the steps as a list.
+   */
   void updateDetails() {
     StringBuilder details = new StringBuilder();
     details.append("**").append(phase).append("**");
+    if (request != null) {
+      details
+          .append(" · ")
+          .append(PreviewIds.repositoryKey(request.owner(), request.repo()))
+          .append('#')
+          .append(request.number());
+    }
+    details.append("\n\n");
     if (previewUrl != null) {
-      details.append(" · ").append(previewUrl);
+      details.append("URL: ").append(previewUrl).append("\n\n");
     }
     if (headSha != null) {
-      details.append(" · ").append(FailureText.shortSha(headSha));
-    }
-    details.append('\n');
-    for (StepRecord step : steps) {
-      details.append("- ").append(step.name()).append(": ").append(step.state());
-      if (step.message() != null) {
-        details.append(" (").append(FailureText.clip(step.message())).append(')');
+      details.append("Commit: `").append(FailureText.shortSha(headSha)).append('`');
+      if (deployedSha != null && !deployedSha.equals(headSha)) {
+        details.append(" (Forge deployed `").append(FailureText.shortSha(deployedSha)).append("`)");
       }
-      details.append('\n');
+      details.append("\n\n");
+    }
+    if (expiresAtMillis != 0) {
+      details.append("Expires: ").append(minutes(expiresAtMillis)).append("\n\n");
     }
     if (failureReason != null) {
-      details.append("Failed at ").append(failedStep).append(": ").append(failureReason);
+      details
+          .append("**Failed at ")
+          .append(failedStep)
+          .append("**: ")
+          .append(FailureText.clip(failureReason))
+          .append("\n\n");
       logBlock(details, failureLog);
     }
     if (lastUpdateFailure != null) {
       details
-          .append("\nUpdate to ")
+          .append("**Update to ")
           .append(FailureText.shortSha(lastUpdateFailure.sha()))
           .append(" failed at ")
           .append(lastUpdateFailure.step())
-          .append(": ")
-          .append(FailureText.clip(lastUpdateFailure.reason()));
+          .append("**: ")
+          .append(FailureText.clip(lastUpdateFailure.reason()))
+          .append("\n\n");
       logBlock(details, lastUpdateFailure.log());
-    }
-    if (failureReason != null || lastUpdateFailure != null) {
-      details.append('\n');
     }
     for (Leftover left : leftBehind) {
       details
@@ -139,18 +154,37 @@ final class PreviewState {
           .append(left.name())
           .append(" (")
           .append(FailureText.clip(left.lastError()))
-          .append(")\n");
+          .append(")\n\n");
     }
     if (startAfterTeardown != null) {
       details
           .append("A fresh preview starts once this teardown is done (asked by ")
           .append(startAfterTeardown)
-          .append(")\n");
+          .append(")\n\n");
+    }
+    if (!rolledBack.isEmpty()) {
+      details.append("Rolled back: ").append(String.join(", ", rolledBack)).append("\n\n");
+    }
+    if (!steps.isEmpty()) {
+      details.append("Steps:\n\n");
+      for (StepRecord step : steps) {
+        details.append("- ").append(step.name()).append(": ").append(step.state());
+        if (step.message() != null) {
+          details
+              .append(" (")
+              .append(FailureText.clip(step.message()).replace('\n', ' '))
+              .append(')');
+        }
+        details.append('\n');
+      }
     }
     Workflow.setCurrentDetails(details.toString());
   }
 
-  /** The log's end as a Markdown code block whose fence no backtick run in the log can close. */
+  /**
+   * The log's end as a Markdown code block (its own paragraph) whose fence no backtick run in the
+   * log can close.
+   */
   private static void logBlock(StringBuilder details, String log) {
     if (log == null || log.isBlank()) {
       return;
@@ -162,7 +196,31 @@ final class PreviewState {
       longest = Math.max(longest, run);
     }
     String fence = "`".repeat(Math.max(3, longest + 1));
-    details.append("\n").append(fence).append('\n').append(log).append('\n').append(fence);
+    details.append(fence).append('\n').append(log).append('\n').append(fence).append("\n\n");
+  }
+
+  /**
+   * {@code 2026-12-01 06:20 UTC}: how the Web UI and the TTL timer's summary show times. Built by
+   * hand: a {@code DateTimeFormatter}'s first use loads locale data, slow enough on a busy worker
+   * to trip the SDK's deadlock detector inside a workflow task.
+   */
+  static String minutes(long epochMillis) {
+    LocalDateTime t =
+        LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000L), 0, ZoneOffset.UTC);
+    return t.getYear()
+        + "-"
+        + two(t.getMonthValue())
+        + "-"
+        + two(t.getDayOfMonth())
+        + " "
+        + two(t.getHour())
+        + ":"
+        + two(t.getMinute())
+        + " UTC";
+  }
+
+  private static String two(int value) {
+    return value < 10 ? "0" + value : Integer.toString(value);
   }
 
   String requestId(String stepName) {

@@ -35,7 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The fifteen provisioning steps of shared/design.md, and the deployment an update repeats. Each
+ * The fifteen provisioning steps (README, The pipeline), and the deployment an update repeats. Each
  * critical step registers its compensation before it runs; a failure surfaces as {@link
  * StepRunner.StepFailed} and the caller rolls back.
  */
@@ -326,7 +326,8 @@ final class ProvisioningPipeline {
                         sha,
                         state.branch,
                         state.settings.phpVersion(),
-                        state.settings.deployScript()));
+                        state.settings.deployScript(),
+                        state.settings.repository()));
             return null;
           });
     }

@@ -35,6 +35,15 @@ class ReplayTest {
    */
   private static final String BEFORE_CARRIED_NAMES = "histories/preview-before-carried-names.json";
 
+  /** Recorded before the {@code ttl-timer-summary} version marker (the TTL timer's summary). */
+  private static final String BEFORE_TTL_SUMMARY = "histories/preview-before-ttl-summary.json";
+
+  /**
+   * Recorded with the {@code ttl-timer-summary} and {@code pin-deployed-commit} markers, before
+   * names were carried.
+   */
+  private static final String TTL_SUMMARY = "histories/preview-ttl-summary.json";
+
   /** Recorded with the current code (re-record it with the property below). */
   private static final String CURRENT = "histories/preview-current.json";
 
@@ -60,7 +69,16 @@ class ReplayTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {FIRST_RELEASE, BEFORE_CARRIED_NAMES, CURRENT, PINNED, ENDING, LEGACY_TEARDOWN})
+      strings = {
+        FIRST_RELEASE,
+        BEFORE_TTL_SUMMARY,
+        BEFORE_CARRIED_NAMES,
+        TTL_SUMMARY,
+        CURRENT,
+        PINNED,
+        ENDING,
+        LEGACY_TEARDOWN
+      })
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
     assertThat(history.getEvents()).hasSizeGreaterThan(50);

@@ -8,7 +8,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
-/** Keeps workflow code free of I/O, clocks, threads, locks and randomness (shared/design.md). */
+/**
+ * Keeps workflow code free of I/O, clocks, threads, locks and randomness (README, How it works).
+ */
 class WorkflowDeterminismArchitectureTest {
   private static final JavaClasses WORKFLOW_CODE =
       new ClassFileImporter()

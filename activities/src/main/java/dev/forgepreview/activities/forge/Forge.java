@@ -3,9 +3,9 @@ package dev.forgepreview.activities.forge;
 import java.util.List;
 
 /**
- * The Forge v1 resources and request bodies the client reads and writes (shared/forge-api.md §2,
- * §3). JSON names are the snake_case forms of the component names; unknown fields are ignored and
- * absent ones are null (or false, 0).
+ * The Forge v1 resources and request bodies the client reads and writes (README, The pipeline;
+ * docs/forge-api.md). JSON names are the snake_case forms of the component names; unknown fields
+ * are ignored and absent ones are null (or false, 0).
  */
 public final class Forge {
   private Forge() {}

@@ -16,6 +16,7 @@ import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.forge.Forge.Worker;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.activities.secrets.Redactor;
+import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.DeploymentLogTail;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
@@ -56,6 +57,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   private final PreviewSecrets secrets;
   private final Function<String, String> environment;
   private final Function<String, Map<String, String>> configuredEnvironment;
+  private final Function<String, Optional<String>> configuredDeployScript;
 
   /** Without configured environments: the variables of a write request are written as they come. */
   public ForgeActivitiesImpl(
@@ -75,6 +77,23 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
       PreviewSecrets secrets,
       Function<String, String> environment,
       Function<String, Map<String, String>> configuredEnvironment) {
+    this(client, secrets, environment, configuredEnvironment, repository -> null);
+  }
+
+  /**
+   * @param configuredDeployScript the {@code deployScript} of {@code owner/repo} in the worker's
+   *     current repositories file (empty: the default script); null when the repository is not
+   *     configured. A redeploy uses what the file says now, so an edited template applies to the
+   *     next deploy of running previews too.
+   */
+  public ForgeActivitiesImpl(
+      ForgeClient client,
+      PreviewSecrets secrets,
+      Function<String, String> environment,
+      Function<String, Map<String, String>> configuredEnvironment,
+      Function<String, Optional<String>> configuredDeployScript) {
+    this.configuredDeployScript =
+        Objects.requireNonNull(configuredDeployScript, "configuredDeployScript");
     this.client = Objects.requireNonNull(client, "client");
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.environment = Objects.requireNonNull(environment, "environment");
@@ -119,7 +138,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
         () -> {
           Server server = client.getServer(request.serverId());
           if (!server.isReady()) {
-            throw ForgeFailures.notReady("server " + server.id() + " is not ready yet");
+            throw ActivityFailures.notReady("server " + server.id() + " is not ready yet");
           }
           return serverRef(server);
         });
@@ -159,11 +178,11 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                               request.username(),
                               request.phpVersion())));
           if ("removing".equals(site.status())) {
-            throw ForgeFailures.notReady(
+            throw ActivityFailures.notReady(
                 "site " + domain + " from an earlier preview is still being removed");
           }
           if (!isInstalled(site.status())) {
-            throw ForgeFailures.notReady("site " + domain + " is " + site.status());
+            throw ActivityFailures.notReady("site " + domain + " is " + site.status());
           }
           return new SiteRef(serverId, site.id(), domain);
         });
@@ -198,7 +217,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   () -> client.findDatabaseByName(serverId, name),
                   () -> client.createDatabase(serverId, new NewDatabase(name)));
           if (!isInstalled(database.status())) {
-            throw ForgeFailures.notReady("database " + name + " is " + database.status());
+            throw ActivityFailures.notReady("database " + name + " is " + database.status());
           }
           return new DatabaseRef(serverId, database.id(), name);
         });
@@ -232,7 +251,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                           new NewDatabaseUser(
                               name, secrets.databasePassword(previewId), List.of())));
           if (!isInstalled(user.status())) {
-            throw ForgeFailures.notReady("database user " + name + " is " + user.status());
+            throw ActivityFailures.notReady("database user " + name + " is " + user.status());
           }
           return new DatabaseUserRef(serverId, user.id(), name);
         });
@@ -300,7 +319,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             return null;
           }
           if ("installing".equals(status)) {
-            throw ForgeFailures.notReady("the repository of site " + site.id() + " is installing");
+            throw ActivityFailures.notReady(
+                "the repository of site " + site.id() + " is installing");
           }
           // Null: never installed, or (after installing) a failed install: (re)start it.
           client.installGitRepository(
@@ -317,7 +337,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
               request.repository(),
               request.branch(),
               site.id());
-          throw ForgeFailures.notReady("the repository of site " + site.id() + " is installing");
+          throw ActivityFailures.notReady("the repository of site " + site.id() + " is installing");
         });
   }
 
@@ -353,7 +373,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
           // Forge accepts and silently drops a file written before the repository is installed.
           Site site = client.getSite(request.serverId(), request.siteId());
           if (!INSTALLED.equals(site.repositoryStatus())) {
-            throw ForgeFailures.notReady(
+            throw ActivityFailures.notReady(
                 "the repository of site "
                     + site.id()
                     + " is "
@@ -403,7 +423,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             log.info("[{}] created queue worker {}", request.requestId(), worker.id());
           }
           if (!isInstalled(worker.status())) {
-            throw ForgeFailures.notReady("queue worker " + worker.id() + " is " + worker.status());
+            throw ActivityFailures.notReady(
+                "queue worker " + worker.id() + " is " + worker.status());
           }
           return worker.id();
         });
@@ -445,7 +466,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                 domain);
           }
           if (!certificate.active()) {
-            throw ForgeFailures.notReady(
+            throw ActivityFailures.notReady(
                 "certificate "
                     + certificate.id()
                     + " is "
@@ -458,6 +479,15 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   }
 
   // ---- deployments
+
+  /** The repository's template as the file says now, else the one the workflow carried. */
+  private String template(WriteDeploymentScriptRequest request) {
+    if (request.repository() == null) {
+      return request.template();
+    }
+    Optional<String> configured = configuredDeployScript.apply(request.repository());
+    return configured == null ? request.template() : configured.orElse(null);
+  }
 
   @Override
   public void writeDeploymentScript(WriteDeploymentScriptRequest request) {
@@ -478,7 +508,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
           try {
             script =
                 DeployScript.render(
-                    request.template(),
+                    template(request),
                     sha,
                     branch,
                     DeployScript.sitePath(site.username(), site.name()),
@@ -523,7 +553,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
               return deploymentRef(serverId, siteId, started.get());
             }
             if (client.getSite(serverId, siteId).deploymentStatus() != null) {
-              throw ForgeFailures.notReady(
+              throw ActivityFailures.notReady(
                   "the deployment of site " + siteId + " is queued, not in the history yet");
             }
             // The earlier attempt's deploy did not take: start it now.
@@ -550,14 +580,14 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   running.get().id());
               return deploymentRef(serverId, siteId, running.get());
             }
-            throw ForgeFailures.notReady(
+            throw ActivityFailures.notReady(
                 "site " + siteId + " is already deploying, not in the history yet");
           }
           return newerThan(baseline, serverId, siteId)
               .map(d -> deploymentRef(serverId, siteId, d))
               .orElseThrow(
                   () ->
-                      ForgeFailures.notReady(
+                      ActivityFailures.notReady(
                           "the deployment of site "
                               + siteId
                               + " is queued, not in the history yet"));
@@ -577,7 +607,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   : newest(client.listDeployments(serverId, siteId))
                       .orElseThrow(
                           () ->
-                              ForgeFailures.notReady(
+                              ActivityFailures.notReady(
                                   "site " + siteId + " has no deployment in its history yet"));
           if (FINISHED.equals(deployment.status())) {
             return deploymentRef(serverId, siteId, deployment);
@@ -587,9 +617,9 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             throw ForgeFailures.of(
                 FailureType.FAILED,
                 "deployment " + deployment.id() + " of site " + siteId + " failed",
-                logTail(serverId, siteId));
+                logTail(serverId, siteId, deployment.commitHash()));
           }
-          throw ForgeFailures.notReady(
+          throw ActivityFailures.notReady(
               "deployment " + deployment.id() + " is " + deployment.status());
         });
   }
@@ -743,7 +773,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     return history.stream().max((a, b) -> Long.compare(a.id(), b.id()));
   }
 
-  private String logTail(long serverId, long siteId) {
+  /** The log's end, redacted; the deployment's own commit hash stays readable. */
+  private String logTail(long serverId, long siteId, String commitHash) {
     String text;
     try {
       text = client.getDeploymentLog(serverId, siteId);
@@ -752,7 +783,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     }
     // Redacted before it is cut, so a credential split by the cut cannot survive in part; the tail
     // travels into history, the status and the PR comment.
-    return DeploymentLogTail.of(Redactor.redact(text));
+    return DeploymentLogTail.of(
+        Redactor.redact(text, commitHash == null ? List.of() : List.of(commitHash)));
   }
 
   private static DeploymentRef deploymentRef(long serverId, long siteId, Deployment d) {

@@ -59,6 +59,7 @@ public final class ForgeClient {
   private final Clock clock;
   private final OkHttpClient http;
   private final ObjectMapper mapper;
+  private final ForgeCallListener listener;
 
   public ForgeClient(ForgeClientConfig config) {
     this(config, Clock.systemUTC());
@@ -66,13 +67,21 @@ public final class ForgeClient {
 
   /** {@code clock} turns {@code X-RateLimit-Reset} (a Unix time) into a delay. */
   public ForgeClient(ForgeClientConfig config, Clock clock) {
-    this(config, clock, SharedHttpClient.root());
+    this(config, clock, SharedHttpClient.root(), ForgeCallListener.NONE);
+  }
+
+  /** {@code listener} hears of every request's outcome (the worker counts them). */
+  public ForgeClient(ForgeClientConfig config, Clock clock, ForgeCallListener listener) {
+    this(config, clock, SharedHttpClient.root(), listener);
   }
 
   /**
    * @param http the process's client to derive from (its pool and dispatcher are reused)
+   * @param listener hears of every request's outcome (the worker counts them)
    */
-  public ForgeClient(ForgeClientConfig config, Clock clock, OkHttpClient http) {
+  private ForgeClient(
+      ForgeClientConfig config, Clock clock, OkHttpClient http, ForgeCallListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.baseUrl = HttpUrl.get(config.baseUrl());
@@ -424,6 +433,7 @@ public final class ForgeClient {
     try (Response response = http.newCall(request.build()).execute()) {
       String body = response.body().string();
       int status = response.code();
+      listener.onResponse(call.method(), call.template(), status);
       log.debug(
           "Forge {} {} -> {} in {} ms",
           call.method(),
@@ -435,6 +445,7 @@ public final class ForgeClient {
       }
       throw failure(call, response, body);
     } catch (IOException e) {
+      listener.onResponse(call.method(), call.template(), 0);
       log.debug("Forge {} {} failed: {}", call.method(), call.template(), e.toString());
       throw new ForgeTransportException(
           call.method(), call.template(), 0, e.getClass().getSimpleName(), e);

@@ -35,11 +35,6 @@ final class ForgeFailures {
     return FailureType.BAD_RESPONSE;
   }
 
-  /** A poll that has to wait: benign, so it pages nobody, and retried by the policy. */
-  static ApplicationFailure notReady(String message) {
-    return ActivityFailures.notReady(message);
-  }
-
   /** A failure of ours, not of a client call: e.g. {@code FAILED}, {@code INVALID_INPUT}. */
   static ApplicationFailure of(FailureType type, String message) {
     return ActivityFailures.of(type, message);

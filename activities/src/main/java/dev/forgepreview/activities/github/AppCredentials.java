@@ -104,7 +104,7 @@ public final class AppCredentials implements GitHubCredentials {
   }
 
   /** A fresh App JWT: {@code iss} the App, {@code iat} a minute ago, {@code exp} in 9 minutes. */
-  String jwt() throws GitHubException {
+  public String jwt() throws GitHubException {
     Instant now = clock.instant();
     String claims;
     try {

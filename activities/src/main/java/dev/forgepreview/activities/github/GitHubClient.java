@@ -12,6 +12,9 @@ import dev.forgepreview.activities.github.GitHubModels.CollaboratorPermission;
 import dev.forgepreview.activities.github.GitHubModels.Deployment;
 import dev.forgepreview.activities.github.GitHubModels.DeploymentStatus;
 import dev.forgepreview.activities.github.GitHubModels.ErrorBody;
+import dev.forgepreview.activities.github.GitHubModels.Hook;
+import dev.forgepreview.activities.github.GitHubModels.HookDelivery;
+import dev.forgepreview.activities.github.GitHubModels.HookRequest;
 import dev.forgepreview.activities.github.GitHubModels.Installation;
 import dev.forgepreview.activities.github.GitHubModels.InstallationToken;
 import dev.forgepreview.activities.github.GitHubModels.IssueComment;
@@ -19,6 +22,8 @@ import dev.forgepreview.activities.github.GitHubModels.NewComment;
 import dev.forgepreview.activities.github.GitHubModels.NewDeployment;
 import dev.forgepreview.activities.github.GitHubModels.NewDeploymentStatus;
 import dev.forgepreview.activities.github.GitHubModels.PullRequest;
+import dev.forgepreview.activities.github.GitHubModels.TokenInfo;
+import dev.forgepreview.activities.github.GitHubModels.User;
 import dev.forgepreview.activities.http.RetryAfter;
 import dev.forgepreview.activities.http.SharedHttpClient;
 import java.io.IOException;
@@ -239,8 +244,89 @@ public final class GitHubClient {
     return app.slug();
   }
 
+  // ---- webhooks and credentials, for the operator CLI (setup, doctor)
+
+  /** {@code GET /repos/{owner}/{repo}/hooks}: the repository's webhooks (the first 100). */
+  public List<Hook> listHooks(String owner, String repo) throws IOException, GitHubException {
+    HttpUrl url =
+        url("repos", owner, repo, "hooks")
+            .newBuilder()
+            .addQueryParameter("per_page", "100")
+            .build();
+    return send(owner, repo, "GET", url, null, new TypeReference<List<Hook>>() {}).body();
+  }
+
+  /** {@code POST /repos/{owner}/{repo}/hooks}. */
+  public Hook createHook(String owner, String repo, HookRequest hook)
+      throws IOException, GitHubException {
+    HttpUrl url = url("repos", owner, repo, "hooks");
+    return send(owner, repo, "POST", url, hook, new TypeReference<Hook>() {}).body();
+  }
+
+  /** {@code PATCH /repos/{owner}/{repo}/hooks/{id}}. */
+  public Hook updateHook(String owner, String repo, long hookId, HookRequest hook)
+      throws IOException, GitHubException {
+    HttpUrl url = url("repos", owner, repo, "hooks", Long.toString(hookId));
+    return send(owner, repo, "PATCH", url, hook, new TypeReference<Hook>() {}).body();
+  }
+
+  /** {@code GET /repos/{owner}/{repo}/hooks/{id}/deliveries}: the newest deliveries first. */
+  public List<HookDelivery> listHookDeliveries(String owner, String repo, long hookId, int perPage)
+      throws IOException, GitHubException {
+    HttpUrl url =
+        url("repos", owner, repo, "hooks", Long.toString(hookId), "deliveries")
+            .newBuilder()
+            .addQueryParameter("per_page", Integer.toString(perPage))
+            .build();
+    return send(owner, repo, "GET", url, null, new TypeReference<List<HookDelivery>>() {}).body();
+  }
+
+  /** {@code GET /app/hook/deliveries}, authenticated as the App: its webhook's deliveries. */
+  public List<HookDelivery> listAppHookDeliveries(String jwt, int perPage)
+      throws IOException, GitHubException {
+    HttpUrl url =
+        url("app", "hook", "deliveries")
+            .newBuilder()
+            .addQueryParameter("per_page", Integer.toString(perPage))
+            .build();
+    return exchange(
+            request("GET", url, null, "Bearer " + jwt), new TypeReference<List<HookDelivery>>() {})
+        .body();
+  }
+
+  /**
+   * {@code GET /user} with the credentials used for {@code owner/repo}: the login and the classic
+   * token's scopes from {@code X-OAuth-Scopes} (null when GitHub sends none: fine-grained tokens
+   * and App installation tokens).
+   */
+  public TokenInfo tokenInfo(String owner, String repo) throws IOException, GitHubException {
+    HttpUrl url = url("user");
+    Request request = request("GET", url, null, credentials.authorization(this, owner, repo));
+    try (Response response = http.newCall(request).execute()) {
+      if (!response.isSuccessful()) {
+        throw toException("GET /user", response);
+      }
+      User user;
+      try (InputStream in = response.body().byteStream()) {
+        user = json.readValue(in, User.class);
+      } catch (JsonProcessingException e) {
+        throw new GitHubBadResponseException(
+            "GET /user returned a body that is not the expected JSON");
+      }
+      String header = response.header("X-OAuth-Scopes");
+      List<String> scopes =
+          header == null
+              ? null
+              : java.util.Arrays.stream(header.split(","))
+                  .map(String::strip)
+                  .filter(scope -> !scope.isEmpty())
+                  .toList();
+      return new TokenInfo(user == null ? null : user.login(), scopes);
+    }
+  }
+
   /** {@code GET /repos/{owner}/{repo}/installation}, authenticated as the App. */
-  long findInstallationId(String jwt, String owner, String repo)
+  public long findInstallationId(String jwt, String owner, String repo)
       throws IOException, GitHubException {
     HttpUrl url = url("repos", owner, repo, "installation");
     Installation installation =

@@ -85,4 +85,45 @@ public final class GitHubModels {
    */
   public record NewDeploymentStatus(
       String state, String environmentUrl, String description, String logUrl) {}
+
+  /** A repository webhook ({@code GET /repos/{owner}/{repo}/hooks}). */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Hook(
+      Long id, String name, Boolean active, List<String> events, HookConfig config) {}
+
+  /**
+   * A webhook's configuration. GitHub never returns the secret, only {@code "********"} when one is
+   * set.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record HookConfig(String url, String contentType, String secret, String insecureSsl) {
+    @Override
+    public String toString() {
+      return "HookConfig[url=" + url + ", contentType=" + contentType + ", secret=***]";
+    }
+  }
+
+  /** The body of {@code POST} and {@code PATCH} of a repository webhook. */
+  public record HookRequest(String name, Boolean active, List<String> events, HookConfig config) {}
+
+  /**
+   * One delivery of a webhook ({@code GET .../hooks/{id}/deliveries}, {@code
+   * /app/hook/deliveries}).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record HookDelivery(
+      Long id,
+      String guid,
+      String deliveredAt,
+      Boolean redelivery,
+      String status,
+      Integer statusCode,
+      String event,
+      String action) {}
+
+  /** Who a token belongs to, and its classic scopes ({@code null} for fine-grained tokens). */
+  public record TokenInfo(String login, List<String> scopes) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record User(String login) {}
 }

@@ -4,7 +4,6 @@ import dev.forgepreview.activities.http.SharedHttpClient;
 import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.activities.HealthActivities;
-import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.util.Objects;
 import okhttp3.HttpUrl;
@@ -56,12 +55,12 @@ public final class HealthActivitiesImpl implements HealthActivities {
     try (Response response = http.newCall(get).execute()) {
       int code = response.code();
       if (code >= 500) {
-        throw notReady("GET " + url.redact() + " answered " + code);
+        throw ActivityFailures.notReady("GET " + url.redact() + " answered " + code);
       }
       log.debug("GET {} answered {} ({})", url.redact(), code, request.requestId());
       return code;
     } catch (IOException e) {
-      throw notReady(
+      throw ActivityFailures.notReady(
           "GET "
               + url.redact()
               + " failed: "
@@ -69,10 +68,6 @@ public final class HealthActivitiesImpl implements HealthActivities {
               + " "
               + e.getMessage());
     }
-  }
-
-  private static ApplicationFailure notReady(String message) {
-    return ActivityFailures.notReady(message);
   }
 
   /** The client this one derived, for tests of the shared pool. */

@@ -20,6 +20,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,6 +212,51 @@ class DeploySiteTest {
 
     assertThat(client.getSite(serverId, otherId).quickDeploy()).isFalse();
     assertThat(calls(simulator, "DELETE", "servers/{id}/sites/{id}/deployment")).isEqualTo(1);
+  }
+
+  @Test
+  void aRedeployWritesTheTemplateTheRepositoriesFileHoldsNow() {
+    AtomicReference<Optional<String>> configured =
+        new AtomicReference<>(Optional.of("echo edited {branch}\ngit reset --hard {sha}\n"));
+    TestActivityEnvironment reloading = TestActivityEnvironment.newInstance();
+    try {
+      reloading.registerActivitiesImplementations(
+          new ForgeActivitiesImpl(
+              ForgeFixtures.client(simulator),
+              ForgeFixtures.SECRETS,
+              name -> null,
+              repository -> Map.of(),
+              repository -> repository.equals("acme/shop") ? configured.get() : null));
+      ForgeActivities forge = ForgeFixtures.stub(reloading);
+      ForgeClient client = ForgeFixtures.client(simulator);
+      String carried = "echo carried\ngit reset --hard {sha}\n";
+
+      // The template carried by the running preview is older than the file's.
+      forge.writeDeploymentScript(
+          new WriteDeploymentScriptRequest(
+              "r", serverId, siteId, "abc1234", "main", null, carried, "acme/shop"));
+      assertThat(client.getDeploymentScript(serverId, siteId))
+          .contains("echo edited 'main'")
+          .doesNotContain("carried");
+
+      // The edit removed the key: the default script, not the carried template.
+      configured.set(Optional.empty());
+      forge.writeDeploymentScript(
+          new WriteDeploymentScriptRequest(
+              "r", serverId, siteId, "abc1234", "main", null, carried, "acme/shop"));
+      assertThat(client.getDeploymentScript(serverId, siteId))
+          .contains("git reset --hard 'abc1234'")
+          .doesNotContain("carried")
+          .doesNotContain("edited");
+
+      // A repository no longer in the file, or a request recorded before: what was carried.
+      forge.writeDeploymentScript(
+          new WriteDeploymentScriptRequest(
+              "r", serverId, siteId, "abc1234", "main", null, carried, "gone/repo"));
+      assertThat(client.getDeploymentScript(serverId, siteId)).contains("echo carried");
+    } finally {
+      reloading.close();
+    }
   }
 
   @Test

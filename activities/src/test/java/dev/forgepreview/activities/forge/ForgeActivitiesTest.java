@@ -97,6 +97,13 @@ class ForgeActivitiesTest {
     assertThat(notReady.getType()).isEqualTo("NOT_READY");
     assertThat(notReady.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
     assertThat(notReady.isNonRetryable()).isFalse();
+    // What the server records and the Web UI shows: the message, no Java stack trace.
+    assertThat(
+            new io.temporal.failure.DefaultFailureConverter()
+                .exceptionToFailure(
+                    notReady, io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE)
+                .getStackTrace())
+        .isEmpty();
 
     simulator.manualClock().advance(simulator.settings().serverReadyAfter());
 

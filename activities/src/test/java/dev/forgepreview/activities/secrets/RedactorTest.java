@@ -2,6 +2,7 @@ package dev.forgepreview.activities.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RedactorTest {
@@ -26,5 +27,26 @@ class RedactorTest {
         .contains("https://***@github.com/acme/shop.git")
         .contains("APP_KEY=***")
         .contains("Access denied for user 'pr_42'@'localhost'");
+  }
+
+  @Test
+  void theDeployedCommitStaysReadableAndOtherLongTokensAreStillMasked() {
+    String sha = "26d62cab5833b27edede24a3503bba76d6c63cbb";
+    String other = "0123456789abcdef0123456789abcdef01234567";
+    String log =
+        "Deploying branch feature/x at "
+            + sha
+            + "\nfetched "
+            + other
+            + "\nusing ghp_0123456789abcdefghijklmnopqrstuvwxyz\n";
+
+    String redacted = Redactor.redact(log, List.of(sha, "not-a-commit-but-long-0123456789abcdef"));
+
+    assertThat(redacted)
+        .contains("Deploying branch feature/x at " + sha)
+        .doesNotContain(other)
+        .doesNotContain("ghp_0123456789abcdefghijklmnopqrstuvwxyz");
+    // Without the commit the workflow knows, it is masked like any token (the old behaviour).
+    assertThat(Redactor.redact(log)).doesNotContain(sha).contains("at ***");
   }
 }

@@ -1,6 +1,8 @@
 package dev.forgepreview.gateway.http;
 
 import dev.forgepreview.gateway.config.WebhookConfiguration;
+import dev.forgepreview.gateway.metrics.GatewayMetrics;
+import dev.forgepreview.gateway.webhook.PreviewServiceException;
 import dev.forgepreview.gateway.webhook.SignatureVerifier;
 import dev.forgepreview.gateway.webhook.WebhookRejectedException;
 import dev.forgepreview.gateway.webhook.WebhookResponse;
@@ -31,12 +33,17 @@ public class WebhookController {
   private final SignatureVerifier verifier;
   private final WebhookRouter router;
   private final long maxBodySize;
+  private final GatewayMetrics metrics;
 
   public WebhookController(
-      SignatureVerifier verifier, WebhookRouter router, WebhookConfiguration config) {
+      SignatureVerifier verifier,
+      WebhookRouter router,
+      WebhookConfiguration config,
+      GatewayMetrics metrics) {
     this.verifier = verifier;
     this.router = router;
     this.maxBodySize = config.maxBodySize();
+    this.metrics = metrics;
   }
 
   @Post(uri = "/github", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
@@ -46,17 +53,30 @@ public class WebhookController {
       @Header("X-Hub-Signature-256") @Nullable String signature,
       @Body @Nullable byte[] body) {
     byte[] raw = body == null ? EMPTY : body;
-    if (raw.length > maxBodySize) {
-      throw new WebhookRejectedException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload too large");
+    boolean verified = false;
+    try {
+      if (raw.length > maxBodySize) {
+        throw new WebhookRejectedException(
+            HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload too large");
+      }
+      if (!verifier.isValid(raw, signature)) {
+        LOG.warn("delivery {} ({}) refused: missing or wrong signature", deliveryId, event);
+        metrics.signatureFailure();
+        throw new WebhookRejectedException(HttpStatus.UNAUTHORIZED, "invalid signature");
+      }
+      verified = true;
+      if (event == null || event.isBlank()) {
+        throw new WebhookRejectedException(HttpStatus.BAD_REQUEST, "X-GitHub-Event is missing");
+      }
+      WebhookRouter.Routed routed = router.route(event, deliveryId, raw);
+      metrics.delivery(event, true, routed.status().getCode());
+      return HttpResponse.<WebhookResponse>status(routed.status()).body(routed.body());
+    } catch (WebhookRejectedException e) {
+      metrics.delivery(event, verified, e.status().getCode());
+      throw e;
+    } catch (PreviewServiceException e) {
+      metrics.delivery(event, verified, HttpStatus.SERVICE_UNAVAILABLE.getCode());
+      throw e;
     }
-    if (!verifier.isValid(raw, signature)) {
-      LOG.warn("delivery {} ({}) refused: missing or wrong signature", deliveryId, event);
-      throw new WebhookRejectedException(HttpStatus.UNAUTHORIZED, "invalid signature");
-    }
-    if (event == null || event.isBlank()) {
-      throw new WebhookRejectedException(HttpStatus.BAD_REQUEST, "X-GitHub-Event is missing");
-    }
-    WebhookRouter.Routed routed = router.route(event, deliveryId, raw);
-    return HttpResponse.<WebhookResponse>status(routed.status()).body(routed.body());
   }
 }

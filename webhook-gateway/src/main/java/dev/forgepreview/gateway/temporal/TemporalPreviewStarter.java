@@ -1,6 +1,7 @@
 package dev.forgepreview.gateway.temporal;
 
 import dev.forgepreview.gateway.config.TemporalConfiguration;
+import dev.forgepreview.gateway.metrics.GatewayMetrics;
 import dev.forgepreview.gateway.webhook.PreviewServiceException;
 import dev.forgepreview.gateway.webhook.PreviewStarter;
 import dev.forgepreview.gateway.webhook.StartOutcome;
@@ -39,10 +40,13 @@ public class TemporalPreviewStarter implements PreviewStarter {
 
   private final WorkflowClient client;
   private final Duration healthTimeout;
+  private final GatewayMetrics metrics;
 
-  public TemporalPreviewStarter(WorkflowClient client, TemporalConfiguration config) {
+  public TemporalPreviewStarter(
+      WorkflowClient client, TemporalConfiguration config, GatewayMetrics metrics) {
     this.client = client;
     this.healthTimeout = config.healthTimeout();
+    this.metrics = metrics;
   }
 
   /**
@@ -109,7 +113,8 @@ public class TemporalPreviewStarter implements PreviewStarter {
     batch.add(workflow::run, request);
     batch.add(workflow::update, update);
     try {
-      WorkflowExecution execution = client.signalWithStart(batch);
+      WorkflowExecution execution =
+          metrics.temporalCall("signal-with-start", () -> client.signalWithStart(batch));
       return execution.getRunId();
     } catch (WorkflowException | StatusRuntimeException e) {
       throw unavailable("signal-with-start", request.workflowId(), e);
@@ -148,7 +153,9 @@ public class TemporalPreviewStarter implements PreviewStarter {
   @Override
   public boolean isRunning(String workflowId) {
     try {
-      return client.newUntypedWorkflowStub(workflowId).describe().getStatus()
+      return metrics
+              .temporalCall("describe", () -> client.newUntypedWorkflowStub(workflowId).describe())
+              .getStatus()
           == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
     } catch (WorkflowNotFoundException e) {
       return false;
@@ -168,7 +175,8 @@ public class TemporalPreviewStarter implements PreviewStarter {
             + repositoryKey.replace("'", "")
             + "'";
     try {
-      return OptionalLong.of(client.countWorkflows(query).getCount());
+      return OptionalLong.of(
+          metrics.temporalCall("count", () -> client.countWorkflows(query)).getCount());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
         LOG.debug("this Temporal server cannot count workflows; the concurrency limit is off");
@@ -196,7 +204,12 @@ public class TemporalPreviewStarter implements PreviewStarter {
   private boolean signal(String workflowId, String signal, Object argument) {
     try {
       // No run id: the signal goes to the running execution, never to a closed one.
-      client.newUntypedWorkflowStub(workflowId).signal(signal, argument);
+      metrics.temporalCall(
+          "signal",
+          () -> {
+            client.newUntypedWorkflowStub(workflowId).signal(signal, argument);
+            return true;
+          });
       return true;
     } catch (WorkflowNotFoundException e) {
       return false;

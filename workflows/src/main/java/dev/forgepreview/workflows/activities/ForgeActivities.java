@@ -184,7 +184,21 @@ public interface ForgeActivities {
       String sha,
       String branch,
       String phpVersion,
-      String template) {}
+      String template,
+      String repository) {
+
+    /** Without the repository: the template is used as it comes (requests recorded before). */
+    public WriteDeploymentScriptRequest(
+        String requestId,
+        long serverId,
+        long siteId,
+        String sha,
+        String branch,
+        String phpVersion,
+        String template) {
+      this(requestId, serverId, siteId, sha, branch, phpVersion, template, null);
+    }
+  }
 
   record DeployRequest(String requestId, long serverId, long siteId, String headSha) {}
 

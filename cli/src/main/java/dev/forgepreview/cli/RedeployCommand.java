@@ -1,0 +1,38 @@
+package dev.forgepreview.cli;
+
+import dev.forgepreview.workflows.PreviewIds;
+import dev.forgepreview.workflows.UpdateSignal;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "redeploy",
+    description =
+        "Deploy the pull request's newest commit: the update signal without a sha, so the"
+            + " workflow asks GitHub for the head and deploys it; nothing happens when that commit"
+            + " is already deployed.")
+final class RedeployCommand implements Callable<Integer> {
+  @ParentCommand ForgePreviewCli root;
+  @Mixin PreviewTarget target;
+
+  @Override
+  public Integer call() {
+    CliContext context = root.context;
+    String id = target.workflowId(context);
+    new Previews(context)
+        .signal(
+            id,
+            PreviewIds.SIGNAL_UPDATE,
+            new UpdateSignal(null, null, "cli-" + UUID.randomUUID(), Signals.requestedBy(context)));
+    if (root.output == Output.JSON) {
+      context.out.println(Output.json(Map.of("previewId", id, "signal", PreviewIds.SIGNAL_UPDATE)));
+    } else {
+      context.out.println("redeploy sent to " + id);
+    }
+    return ExitCodes.OK;
+  }
+}
