@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI: the end-to-end suite (issue #6). Gets the pinned temporal CLI and tctl through .ci/tools.sh
 # (instant when the tools stage of .ci/run got them), installs headless Chromium when missing,
-# builds the standalone jars, then runs the e2e module (Maven profile e2e) with nothing allowed to
+# starts a Docker engine for the compose backend's host when none answers (as root), builds the
+# standalone jars, then runs the e2e module (Maven profile e2e) with nothing allowed to
 # skip (-De2e.requireAll=true).
 #   .ci/e2e.sh                      the whole suite
 #   .ci/e2e.sh -Dtest=WebUiTest     extra Maven arguments are passed on
@@ -21,6 +22,13 @@ if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
   "${sudo_cmd[@]}" apt-get update
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium
+fi
+
+# The compose backend's host (ComposeE2eTest): a Docker engine. .ci/run starts one before its
+# stages; run alone as root, this starts one (.ci/compose-host.sh) and stops it again on exit.
+if [ "$(id -u)" = 0 ] && ! timeout 10 docker info >/dev/null 2>&1; then
+  bash .ci/compose-host.sh start
+  trap 'timeout 60 bash .ci/compose-host.sh stop || true' EXIT
 fi
 
 ./mvnw -B -q -DskipTests package

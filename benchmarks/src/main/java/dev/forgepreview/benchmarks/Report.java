@@ -159,6 +159,35 @@ final class Report {
         });
   }
 
+  static {
+    SECTIONS.put(
+        "compose",
+        new String[] {
+          "7. The compose backend: `opened` to READY",
+          "**What:** the wall time from a signed `pull_request` `opened` delivered to the gateway"
+              + " until the `status` query answers READY, for the fixture app of `acme/app` on the"
+              + " compose backend: the worker logs in over SSH (OpenSSH's sshd on a loopback port),"
+              + " clones the fixture repository (a local bare git repository), checks out the"
+              + " pinned sha, runs `docker-compose build` and `up -d` (the app's Dockerfile builds"
+              + " on a base image imported from Debian's `busybox-static`, two COPY layers), waits"
+              + " for HTTP on the app's port, and publishes the nginx file (`nginx -t`, reload);"
+              + " then `closed` until DESTROYED (down, nginx file and work directory removed)."
+              + " Previews run one after the other, alternating the fixture's two commits.\n\n"
+              + "**How:** `bin/benchmarks --only compose` (5 previews; left out of `--smoke`:"
+              + " `.ci/run`'s end-to-end stage runs `ComposeE2eTest` on the same host). It runs"
+              + " the e2e module's `ComposeTiming` through Maven (`-Pe2e -pl e2e"
+              + " -Dtest=ComposeTiming`): `temporal server start-dev`, the worker and the gateway"
+              + " as processes, dockerd already running (`.ci/compose-host.sh start`,"
+              + " `--iptables=false --bridge=none`, overlay2).",
+          "**Limits:** the build is tiny and its base image local, so the figure is mostly the"
+              + " pipeline's own cost: six steps, each one SSH login and one activity round trip,"
+              + " plus docker-compose 1.29's start-up (a Python program, twice: build, then up) and"
+              + " the health poll's interval (1 s here). A real app's build (dependencies,"
+              + " compilation, image pulls) adds to it and dominates; the pipeline part does not"
+              + " grow with the app."
+        });
+  }
+
   static void write(Bench.Config config, Path target, long seconds, String note) throws Exception {
     StringBuilder out = new StringBuilder();
     boolean smoke = config.smoke();

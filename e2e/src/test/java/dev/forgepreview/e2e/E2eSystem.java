@@ -73,6 +73,12 @@ final class E2eSystem implements AutoCloseable {
   final Path repositoriesFile;
   final Path temporalDb;
 
+  /** The compose backend's real host (acme/app), or null when this machine cannot be one. */
+  final ComposeHost composeHost;
+
+  /** Why there is no {@link #composeHost}; null when there is one. */
+  final String composeHostMissing;
+
   private final ManagedProcess temporal;
   private final ManagedProcess simulator;
   private final ManagedProcess gateway;
@@ -112,6 +118,17 @@ final class E2eSystem implements AutoCloseable {
     repositoriesFile = target.resolve("e2e-repositories.yaml");
     try (InputStream in = resource("repositories.yaml")) {
       Files.write(repositoriesFile, in.readAllBytes());
+    }
+
+    composeHostMissing = ComposeHost.missing();
+    if (composeHostMissing == null) {
+      composeHost =
+          new ComposeHost(
+              target.resolve("compose-host-" + UUID.randomUUID().toString().substring(0, 8)), logs);
+      Files.writeString(repositoriesFile, composeHost.repositoryEntry(), StandardOpenOption.APPEND);
+    } else {
+      composeHost = null;
+      log.info("no compose host in this run: {}", composeHostMissing);
     }
 
     github = new GitHubFake().start();
@@ -275,6 +292,9 @@ final class E2eSystem implements AutoCloseable {
     env.put("CLEANUP_DRY_RUN", "false");
     env.put("CLEANUP_ORPHAN_GRACE", "PT1S");
     env.put("METRICS_VISIBILITY_INTERVAL", "PT2S");
+    if (composeHost != null) {
+      env.putAll(composeHost.workerEnvironment());
+    }
     workerGeneration++;
     worker =
         new ManagedProcess(
@@ -311,6 +331,9 @@ final class E2eSystem implements AutoCloseable {
       service.shutdownNow();
     }
     github.close();
+    if (composeHost != null) {
+      composeHost.close();
+    }
   }
 
   // ---- GitHub webhooks ----------------------------------------------------------------------

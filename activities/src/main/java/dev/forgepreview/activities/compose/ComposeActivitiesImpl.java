@@ -39,7 +39,6 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
   private static final Set<Integer> FINAL_STATUSES =
       Set.of(
           ComposeScripts.PORT_TAKEN,
-          ComposeScripts.NO_COMPOSE_SOURCE,
           ComposeScripts.BUILD_FAILED,
           ComposeScripts.NO_COMPOSE,
           ComposeScripts.NGINX_REFUSED);
@@ -89,17 +88,36 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
   public ComposeFile renderComposeFile(RenderComposeRequest request) {
     ComposeValues v = values(request.target());
     Map<String, String> environment = environment(request.environment(), request.repository());
-    String out =
+    String detected =
+        run(v, "look at the checkout of " + v.project(), ComposeScripts.detect(v), "").strip();
+    if (detected.equals("repository")) {
+      return new ComposeFile(
+          v.directory() + "/src/" + ComposeScripts.REPOSITORY_FILE, "repository");
+    }
+    if (detected.equals("none")) {
+      throw failure(
+          FailureType.FAILED,
+          "the repository has no "
+              + ComposeScripts.REPOSITORY_FILE
+              + ", no Dockerfile, no package.json and no go.mod: nothing to build a preview from");
+    }
+    ComposeTemplates.Framework framework;
+    try {
+      framework = ComposeTemplates.Framework.parse(detected);
+    } catch (IllegalArgumentException e) {
+      throw failure(FailureType.BAD_RESPONSE, "unexpected answer looking at the checkout");
+    }
+    String path =
         run(
-            v,
-            "write the compose file of " + v.project(),
-            ComposeScripts.renderCompose(v),
-            ComposeScripts.composeFile(v, environment));
-    String[] parts = out.strip().split(" ", 2);
-    if (parts.length != 2) {
+                v,
+                "write the compose file of " + v.project(),
+                ComposeScripts.writeGenerated(v, framework),
+                ComposeScripts.composeFile(v, environment, framework))
+            .strip();
+    if (!path.equals(v.directory() + "/docker-compose.yml")) {
       throw failure(FailureType.BAD_RESPONSE, "unexpected answer writing the compose file");
     }
-    return new ComposeFile(parts[1], parts[0]);
+    return new ComposeFile(path, framework.source());
   }
 
   @Override

@@ -160,6 +160,52 @@ class ComposeActivitiesImplTest {
     return ComposeHostExtension.output(List.of("docker", "ps", "-aq"));
   }
 
+  /**
+   * Node, NestJS and Go are detected on the host and get a generated Dockerfile beside the compose
+   * file. Not built here: their base images (node, golang) need a registry these machines lack.
+   */
+  @Test
+  void aRepositoryWithoutDockerfileIsDetectedAndGetsTheFrameworksTemplate() throws Exception {
+    ComposeTarget target = target("fp-shop-pr10", ComposeHostExtension.freePort());
+    Path dockerfile = HOST.root.resolve("fp-shop-pr10/src/" + ComposeTemplates.DOCKERFILE);
+    Path composeFile = HOST.root.resolve("fp-shop-pr10/docker-compose.yml");
+
+    checkout(target, HOST.node);
+    ComposeFile file =
+        compose.renderComposeFile(
+            new RenderComposeRequest(target, Map.of("GREETING", GREETING), null));
+    assertThat(file.source()).isEqualTo("generated:node");
+    assertThat(file.path()).isEqualTo(composeFile.toString());
+    assertThat(java.nio.file.Files.readString(dockerfile))
+        .isEqualTo(ComposeTemplates.Framework.NODE.dockerfile())
+        .contains("FROM node:20-alpine")
+        .contains("CMD [\"npm\", \"start\"]");
+    assertThat(java.nio.file.Files.readString(composeFile))
+        .contains("      dockerfile: \"" + ComposeTemplates.DOCKERFILE + "\"\n")
+        .contains("      PORT: \"" + target.port() + "\"\n")
+        .contains("      GREETING: " + ComposeScripts.yamlString(GREETING) + "\n");
+
+    checkout(target, HOST.nest);
+    assertThat(compose.renderComposeFile(new RenderComposeRequest(target, Map.of(), null)).source())
+        .isEqualTo("generated:nestjs");
+    assertThat(java.nio.file.Files.readString(dockerfile))
+        .contains("CMD [\"node\", \"dist/main\"]");
+
+    checkout(target, HOST.go);
+    assertThat(compose.renderComposeFile(new RenderComposeRequest(target, Map.of(), null)).source())
+        .isEqualTo("generated:go");
+    assertThat(java.nio.file.Files.readString(dockerfile))
+        .contains("RUN CGO_ENABLED=0 go build -o /out/app .");
+    // the compose file is valid for docker-compose as rendered
+    assertThat(
+            ComposeHostExtension.exec(
+                List.of("docker-compose", "-f", composeFile.toString(), "config", "-q"), null))
+        .isZero();
+
+    compose.removeWorkDirectory(target);
+    assertThat(HOST.root.resolve("fp-shop-pr10")).doesNotExist();
+  }
+
   @Test
   void aRepositoryWithOnlyADockerfileGetsAGeneratedComposeFileWithLimitsAndLabel()
       throws Exception {

@@ -48,6 +48,12 @@ final class ComposeHostExtension implements BeforeAllCallback, AfterAllCallback 
   String broken;
   String plain;
 
+  /** Commits without a compose file or Dockerfile: a Node app, a NestJS app, a Go module. */
+  String node;
+
+  String nest;
+  String go;
+
   private Process sshd;
   private boolean nginxStarted;
 
@@ -205,6 +211,20 @@ final class ComposeHostExtension implements BeforeAllCallback, AfterAllCallback 
     run(List.of("git", "-C", work.toString(), "rm", "-q", ComposeScripts.REPOSITORY_FILE));
     plain = commit(work, "plain");
     run(List.of("git", "-C", work.toString(), "push", "-q", fixture.toString(), "plain"));
+    run(List.of("git", "-C", work.toString(), "checkout", "-q", "--orphan", "node"));
+    run(List.of("git", "-C", work.toString(), "rm", "-rfq", "."));
+    write(
+        work.resolve("package.json"),
+        "{\"name\": \"app\", \"scripts\": {\"start\": \"node .\"}}\n");
+    node = commit(work, "node");
+    write(
+        work.resolve("package.json"),
+        "{\"name\": \"api\", \"dependencies\": {\"@nestjs/core\": \"^10.0.0\"}}\n");
+    nest = commit(work, "nest");
+    run(List.of("git", "-C", work.toString(), "rm", "-q", "package.json"));
+    write(work.resolve("go.mod"), "module example.com/app\n\ngo 1.22\n");
+    go = commit(work, "go");
+    run(List.of("git", "-C", work.toString(), "push", "-q", fixture.toString(), "node"));
   }
 
   private String commit(Path work, String message) throws Exception {

@@ -105,7 +105,9 @@ public interface ComposeActivities {
 
   /**
    * @param path the compose file on the host
-   * @param source {@code repository} (the repository's own preview file) or {@code generated}
+   * @param source {@code repository} (the repository's own preview file), {@code generated} (for
+   *     its {@code Dockerfile}), or {@code generated:node}, {@code generated:nestjs}, {@code
+   *     generated:go} (a template's Dockerfile generated too)
    */
   record ComposeFile(String path, String source) {}
 
