@@ -29,6 +29,7 @@ class ComposeE2eTest {
     ComposeHost host = host(system);
     int number = 1401;
     String id = E2eSystem.workflowId(REPO, number);
+    java.util.List<String> imagesBefore = host.allImages();
 
     assertThat(system.sendPullRequest(REPO, "opened", number, host.first)).isBetween(200, 299);
     JsonNode status = system.awaitPhase(id, "READY");
@@ -66,6 +67,9 @@ class ComposeE2eTest {
     system.awaitPhase(id, "DESTROYED");
     assertNothingLeft(host, project, number);
     assertThat(ComposeHost.curlStatus(url + "commit")).isEqualTo("404");
+    assertThat(host.allImages())
+        .as("images on the host: not the first build's either (replaced by the update)")
+        .containsExactlyInAnyOrderElementsOf(imagesBefore);
   }
 
   @Test
@@ -104,7 +108,7 @@ class ComposeE2eTest {
                     .filter(s -> s.path("compose").path("project").isTextual())
                     .filter(s -> buildLog(host, s).contains(ComposeHost.SLOW_STEP))
                     .orElse(null));
-    assertThat(building.path("phase").asText()).isEqualTo("PROVISIONING");
+    assertThat(building.path("phase").asText()).isEqualTo("DEPLOYING");
     system.killWorker();
     system.startWorker();
 

@@ -292,6 +292,11 @@ final class ComposeHost implements AutoCloseable {
     return lines(output("docker", "images", "-q", "--filter", "reference=" + project + "_*"));
   }
 
+  /** Every image on the host, named or not (dangling ones included). */
+  List<String> allImages() {
+    return lines(output("docker", "images", "-aq", "--no-trunc")).stream().distinct().toList();
+  }
+
   Path workDirectory(String project) {
     return previews.resolve(project);
   }

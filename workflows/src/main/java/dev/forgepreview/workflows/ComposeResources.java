@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param project the compose project, also the name of its nginx file
  * @param port the app's port on the host
  * @param composeFile the compose file in use, or null before step 3
- * @param composeSource {@code repository} or {@code generated}
+ * @param composeSource {@code repository}, {@code generated} (for the repository's Dockerfile) or
+ *     {@code generated:node}, {@code generated:nestjs}, {@code generated:go} (a template)
  * @param repository the repository cloned ({@code owner/repo}, the fork's for a fork's pull
  *     request), which every update fetches again
  */

@@ -200,7 +200,8 @@ final class ComposeScripts {
   /**
    * Step 4: waits for the preview's lock, then builds and starts. Every attempt appends to {@code
    * build.log} under a header line (a retry after a crash keeps the first attempt's log); a failure
-   * carries the end of its own attempt.
+   * carries the end of its own attempt. After an update, the project's image it replaced (now
+   * without a name) is removed.
    */
   static String up(ComposeValues v, String composeFile) {
     return header(v)
@@ -210,9 +211,19 @@ final class ComposeScripts {
         + "cat > \"$dir/preview.env\"\n"
         + "printf '=== forge-preview: build and start at %s\\n' \"$(date -u +%FT%TZ)\" >> \"$dir/build.log\"\n"
         + "start=$(wc -c < \"$dir/build.log\")\n"
+        + "images() { docker images -q --filter \"reference=${project}_*\""
+        + " --filter \"reference=${project}-*\" 2>/dev/null | sort -u; }\n"
+        + "before=$(images)\n"
         + "if "
         + upCommand(v, composeFile)
-        + " >> \"$dir/build.log\" 2>&1; then exit 0; fi\n"
+        + " >> \"$dir/build.log\" 2>&1; then\n"
+        // The image an update replaced lost its name: removed, or every update would leave one.
+        + "  after=$(images)\n"
+        + "  for id in $before; do\n"
+        + "    case \" $(echo $after) \" in *\" $id \"*) ;; *) docker rmi \"$id\" >/dev/null 2>&1 || true ;; esac\n"
+        + "  done\n"
+        + "  exit 0\n"
+        + "fi\n"
         + "tail -c +$((start + 1)) \"$dir/build.log\" | tail -c 3000 >&2\n"
         + "exit "
         + BUILD_FAILED
