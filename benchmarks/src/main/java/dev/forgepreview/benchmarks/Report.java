@@ -180,7 +180,7 @@ final class Report {
               + " as processes, dockerd already running (`.ci/compose-host.sh start`,"
               + " `--iptables=false --bridge=none`, overlay2).",
           "**Limits:** the build is tiny and its base image local, so the figure is mostly the"
-              + " pipeline's own cost: six steps, each one SSH login and one activity round trip,"
+              + " pipeline's own cost: six steps, each one or two SSH logins (the health poll one per try) and an activity round trip,"
               + " plus docker-compose 1.29's start-up (a Python program, twice: build, then up) and"
               + " the health poll's interval (1 s here). A real app's build (dependencies,"
               + " compilation, image pulls) adds to it and dominates; the pipeline part does not"
