@@ -1,6 +1,7 @@
 package dev.forgepreview.workflows;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,6 +12,8 @@ import java.util.TreeMap;
  * #withEnvironmentKeysOnly()}): the worker looks the values up, and resolves {@code ${env:NAME}},
  * when the file is written. {@code deployScript} is the site's deployment script template (null:
  * the built-in default, which checks out exactly the approved sha); the Forge activity renders it.
+ * {@code notifications} is null when the repository configures no notification URL, and carries no
+ * URL once {@link #withEnvironmentKeysOnly()} made the settings fit for history.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewSettings(
@@ -35,19 +38,81 @@ public record PreviewSettings(
     int redisDatabases,
     int continueAsNewAfterDeployments,
     Timeouts timeouts,
-    String deployScript) {
+    String deployScript,
+    Notifications notifications) {
+
+  /** Settings from before notifications: none are sent. */
+  public PreviewSettings(
+      String repository,
+      Mode mode,
+      Long sharedServerId,
+      ServerSpec server,
+      String domain,
+      String project,
+      String siteTemplate,
+      String databaseTemplate,
+      String phpVersion,
+      String repositoryProvider,
+      boolean composer,
+      MasterDatabase masterDatabase,
+      Map<String, String> environment,
+      QueueWorker queueWorker,
+      boolean certificate,
+      String ttl,
+      Trigger trigger,
+      int maxConcurrentPreviews,
+      int redisDatabases,
+      int continueAsNewAfterDeployments,
+      Timeouts timeouts,
+      String deployScript) {
+    this(
+        repository,
+        mode,
+        sharedServerId,
+        server,
+        domain,
+        project,
+        siteTemplate,
+        databaseTemplate,
+        phpVersion,
+        repositoryProvider,
+        composer,
+        masterDatabase,
+        environment,
+        queueWorker,
+        certificate,
+        ttl,
+        trigger,
+        maxConcurrentPreviews,
+        redisDatabases,
+        continueAsNewAfterDeployments,
+        timeouts,
+        deployScript,
+        null);
+  }
+
+  /** Whether reaching {@code phase} sends the repository's notification. */
+  public boolean notifies(Phase phase) {
+    return notifications != null
+        && notifications.events() != null
+        && notifications.events().contains(phase);
+  }
 
   /**
-   * These settings with the {@code environment:} values emptied and the keys kept: what workflow
-   * inputs, results and carried state may hold. The values are looked up by the activity that
-   * writes the environment file, so no configured value reaches history.
+   * These settings with the {@code environment:} values emptied and the keys kept, and the
+   * notification URL dropped: what workflow inputs, results and carried state may hold. The values
+   * are looked up by the activities that use them, so no configured value reaches history.
    */
   public PreviewSettings withEnvironmentKeysOnly() {
-    if (environment == null || environment.values().stream().allMatch(""::equals)) {
+    boolean valuesEmpty = environment == null || environment.values().stream().allMatch(""::equals);
+    boolean noUrl = notifications == null || notifications.url() == null;
+    if (valuesEmpty && noUrl) {
       return this;
     }
-    Map<String, String> keys = new TreeMap<>();
-    environment.keySet().forEach(key -> keys.put(key, ""));
+    Map<String, String> keys = environment == null ? null : new TreeMap<>();
+    if (environment != null) {
+      environment.keySet().forEach(key -> keys.put(key, ""));
+    }
     return new PreviewSettings(
         repository,
         mode,
@@ -70,7 +135,8 @@ public record PreviewSettings(
         redisDatabases,
         continueAsNewAfterDeployments,
         timeouts,
-        deployScript);
+        deployScript,
+        notifications == null ? null : notifications.withoutUrl());
   }
 
   public enum Mode {
@@ -81,6 +147,31 @@ public record PreviewSettings(
   public enum Trigger {
     AUTO,
     COMMENT
+  }
+
+  /** The body a notification is sent as. */
+  public enum NotificationFormat {
+    /** The documented JSON object (README, "Notifications"). */
+    JSON,
+    /** Slack's incoming-webhook shape: {@code {"text": "..."}}. */
+    SLACK
+  }
+
+  /**
+   * The repository's outgoing notification: sent when a preview reaches one of {@code events}. Null
+   * settings mean none is configured. {@code url} is set only where the repositories file is read
+   * (it may be a secret); in workflow history it is null and the activity looks it up.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Notifications(String url, NotificationFormat format, List<Phase> events) {
+    /** The phases that can be notified. */
+    public static final List<Phase> EVENTS =
+        List.of(Phase.READY, Phase.FAILED, Phase.TEARDOWN_FAILED, Phase.DESTROYED);
+
+    /** These notifications as workflow history may hold them: without the URL. */
+    public Notifications withoutUrl() {
+      return url == null ? this : new Notifications(null, format, events);
+    }
   }
 
   /** What {@code POST /servers} gets in dedicated mode. */
