@@ -177,6 +177,17 @@ final class DoctorCommand implements Callable<Integer> {
                   "missing "
                       + String.join(", ", missing.stream().sorted().toList())
                       + ": temporal operator search-attribute create (see the README)"));
+      // Optional: only previews waiting for admission carry it, and list shows "-" without it.
+      checks.add(
+          registered.get(Previews.QUEUE_POSITION.getName())
+                  == IndexedValueType.INDEXED_VALUE_TYPE_INT
+              ? new Check(
+                  "queue position", State.OK, Previews.QUEUE_POSITION.getName() + " registered")
+              : new Check(
+                  "queue position",
+                  State.WARN,
+                  Previews.QUEUE_POSITION.getName()
+                      + " (Int) is not registered: list shows no queue positions"));
     } catch (RuntimeException e) {
       checks.add(
           new Check(

@@ -173,6 +173,7 @@ class ForgePreviewCliTest {
         .containsPattern("OK +namespace")
         .containsPattern(
             "OK +search attributes +PreviewRepository, PreviewPullRequest, PreviewPhase")
+        .containsPattern("OK +queue position +PreviewQueuePosition registered")
         .containsPattern("OK +cleanup schedule +preview-cleanup present")
         .containsPattern("OK +forge +token accepted")
         .containsPattern(
