@@ -10,6 +10,7 @@ import dev.forgepreview.activities.ssh.SshConnection;
 import dev.forgepreview.activities.ssh.SshConnector;
 import dev.forgepreview.activities.ssh.SshException;
 import dev.forgepreview.activities.ssh.SshSettings;
+import dev.forgepreview.settings.ConfigurationException;
 import dev.forgepreview.workflows.PreviewIds;
 import dev.forgepreview.workflows.PreviewSettings;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -76,6 +77,7 @@ final class DoctorCommand implements Callable<Integer> {
     forge(context, checks);
     github(context, repositories, checks);
     ssh(context, checks);
+    notifications(context, checks);
     if (root.output == Output.JSON) {
       context.out.println(Output.json(checks));
     } else {
@@ -175,6 +177,17 @@ final class DoctorCommand implements Callable<Integer> {
                   "missing "
                       + String.join(", ", missing.stream().sorted().toList())
                       + ": temporal operator search-attribute create (see the README)"));
+      // Optional: only previews waiting for admission carry it, and list shows "-" without it.
+      checks.add(
+          registered.get(Previews.QUEUE_POSITION.getName())
+                  == IndexedValueType.INDEXED_VALUE_TYPE_INT
+              ? new Check(
+                  "queue position", State.OK, Previews.QUEUE_POSITION.getName() + " registered")
+              : new Check(
+                  "queue position",
+                  State.WARN,
+                  Previews.QUEUE_POSITION.getName()
+                      + " (Int) is not registered: list shows no queue positions"));
     } catch (RuntimeException e) {
       checks.add(
           new Check(
@@ -417,6 +430,47 @@ final class DoctorCommand implements Callable<Integer> {
                 where + ": host key matches the pin, key accepted"));
       } catch (SshException e) {
         checks.add(new Check("ssh " + repository.repository(), State.FAIL, e.getMessage()));
+      }
+    }
+  }
+
+  /**
+   * Each repository's notification URL resolves (its {@code ${env:NAME}} is set) to an http(s) URL;
+   * nothing is sent. Shows the host only: the rest of the URL may be its secret.
+   */
+  private static void notifications(CliContext context, List<Check> checks) {
+    List<PreviewSettings> notifying;
+    try {
+      notifying =
+          context.repositories().all().stream().filter(s -> s.notifications() != null).toList();
+    } catch (CliException e) {
+      return;
+    }
+    for (PreviewSettings repository : notifying) {
+      String name = "notifications " + repository.repository();
+      var notifications = repository.notifications();
+      try {
+        String url =
+            context
+                .repositories()
+                .notificationUrl(repository.repository(), context.env)
+                .orElseThrow();
+        okhttp3.HttpUrl parsed = okhttp3.HttpUrl.parse(url);
+        if (parsed == null) {
+          checks.add(new Check(name, State.FAIL, "the URL is not an http(s) URL"));
+        } else {
+          checks.add(
+              new Check(
+                  name,
+                  State.OK,
+                  notifications.format().name().toLowerCase(java.util.Locale.ROOT)
+                      + " to "
+                      + parsed.host()
+                      + " on "
+                      + notifications.events()));
+        }
+      } catch (ConfigurationException e) {
+        checks.add(new Check(name, State.FAIL, e.getMessage()));
       }
     }
   }

@@ -12,7 +12,8 @@ import picocli.CommandLine.ParentCommand;
     name = "list",
     description =
         "Open previews, from Temporal's visibility (needs temporal server start-dev or a full"
-            + " server): repository, pull request, phase, URL, age and expiry.")
+            + " server): repository, pull request, phase, queue position (while QUEUED), URL, age"
+            + " and expiry.")
 final class ListCommand implements Callable<Integer> {
   @ParentCommand ForgePreviewCli root;
 
@@ -50,6 +51,7 @@ final class ListCommand implements Callable<Integer> {
               String.valueOf(p.repository()),
               "#" + p.pullRequest(),
               String.valueOf(p.phase()),
+              p.queuePosition() == null ? "-" : String.valueOf(p.queuePosition()),
               p.url().isEmpty() ? "-" : p.url(),
               p.age(),
               p.expiresAt().isEmpty()
@@ -60,7 +62,7 @@ final class ListCommand implements Callable<Integer> {
                       + ")"));
     }
     context.out.print(
-        Output.table(List.of("REPOSITORY", "PR", "PHASE", "URL", "AGE", "EXPIRES"), rows));
+        Output.table(List.of("REPOSITORY", "PR", "PHASE", "QUEUE", "URL", "AGE", "EXPIRES"), rows));
     long unanswered = previews.stream().filter(p -> !p.answered()).count();
     if (unanswered > 0) {
       context.err.println(

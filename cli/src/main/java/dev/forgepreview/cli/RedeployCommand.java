@@ -12,9 +12,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "redeploy",
     description =
-        "Deploy the pull request's newest commit: the update signal without a sha, so the"
-            + " workflow asks GitHub for the head and deploys it; nothing happens when that commit"
-            + " is already deployed.")
+        "Deploy the pull request's newest commit again, even when it is the one already"
+            + " deployed: the update signal {\"force\": true} without a sha, so the workflow asks"
+            + " GitHub for the head and deploys it.")
 final class RedeployCommand implements Callable<Integer> {
   @ParentCommand ForgePreviewCli root;
   @Mixin PreviewTarget target;
@@ -27,7 +27,7 @@ final class RedeployCommand implements Callable<Integer> {
         .signal(
             id,
             PreviewIds.SIGNAL_UPDATE,
-            new UpdateSignal(null, null, "cli-" + UUID.randomUUID(), Signals.requestedBy(context)));
+            UpdateSignal.forced(null, "cli-" + UUID.randomUUID(), Signals.requestedBy(context)));
     if (root.output == Output.JSON) {
       context.out.println(Output.json(Map.of("previewId", id, "signal", PreviewIds.SIGNAL_UPDATE)));
     } else {

@@ -145,4 +145,36 @@ class DoctorCommandTest {
 
     assertThat(result.out()).containsPattern("FAIL +ssh +pin the servers' host keys");
   }
+
+  @Test
+  void notificationUrlsResolveWithTheirHostShownAndAMissingSecretFails() throws Exception {
+    Files.writeString(
+        dir.resolve("repositories.yaml"),
+        """
+        repositories:
+          acme/shop:
+            domain: preview.example.com
+            server: {credentialId: 1}
+            notifications: {url: "${env:SHOP_SLACK_URL}", format: slack}
+        """);
+    env.put("SHOP_SLACK_URL", "https://hooks.slack.com/services/T0/B0/secret-path-1f3a");
+    scriptGitHub();
+
+    Cli.Result resolved = Cli.run(env, "doctor");
+
+    assertThat(resolved.out())
+        .containsPattern(
+            "OK +notifications acme/shop +slack to hooks.slack.com on \\[READY, FAILED,"
+                + " TEARDOWN_FAILED\\]")
+        .doesNotContain("secret-path");
+
+    env.remove("SHOP_SLACK_URL");
+    scriptGitHub();
+    Cli.Result missing = Cli.run(env, "doctor");
+
+    assertThat(missing.out())
+        .containsPattern(
+            "FAIL +notifications acme/shop +acme/shop.notifications.url refers to SHOP_SLACK_URL,"
+                + " which is not set");
+  }
 }

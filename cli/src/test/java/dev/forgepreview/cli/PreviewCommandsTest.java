@@ -104,6 +104,23 @@ class PreviewCommandsTest {
   }
 
   @Test
+  void redeployDeploysAgainEvenWhenTheCommitIsAlreadyLive() throws Exception {
+    String sha = "e".repeat(40);
+    String id = system.open(65, sha);
+    system.await(id, s -> s.phase() == Phase.READY && s.deployments() == 1);
+
+    Cli.Result redeploy = Cli.run(system.env, "redeploy", "65");
+    assertThat(redeploy.exitCode()).as(redeploy.err()).isZero();
+    assertThat(redeploy.out()).contains("redeploy sent to " + id);
+
+    PreviewStatus again = system.await(id, s -> s.phase() == Phase.READY && s.deployments() == 2);
+    assertThat(again.deployedSha()).isEqualTo(sha);
+    // This worker has no GitHub credentials, so the newest commit cannot be asked for.
+    assertThat(again.warnings())
+        .anyMatch(w -> w.startsWith("forced redeploy of the deployed commit, not the newest"));
+  }
+
+  @Test
   void unknownPreviewIsExitFourWithOneLine() {
     Cli.Result status = Cli.run(system.env, "status", "999");
     assertThat(status.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);

@@ -160,7 +160,9 @@ final class E2eSystem implements AutoCloseable {
                 "--search-attribute",
                 "PreviewPullRequest=Int",
                 "--search-attribute",
-                "PreviewPhase=Keyword"),
+                "PreviewPhase=Keyword",
+                "--search-attribute",
+                "PreviewQueuePosition=Int"),
             Map.of(),
             logs.resolve("temporal.log"));
     simulator =
@@ -276,6 +278,14 @@ final class E2eSystem implements AutoCloseable {
     temporal.stop();
   }
 
+  /** The variable acme/shop's {@code notifications.url} names (e2e repositories.yaml). */
+  static final String NOTIFICATION_URL_VARIABLE = "E2E_NOTIFICATION_URL";
+
+  /** Where acme/shop's notifications go: the GitHub fake records them (its secret path too). */
+  String notificationUrl() {
+    return github.url() + GitHubFake.NOTIFICATIONS.substring(1);
+  }
+
   void startWorker() throws Exception {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("TEMPORAL_ADDRESS", temporalAddress());
@@ -295,6 +305,7 @@ final class E2eSystem implements AutoCloseable {
     if (composeHost != null) {
       env.putAll(composeHost.workerEnvironment());
     }
+    env.put(NOTIFICATION_URL_VARIABLE, notificationUrl());
     workerGeneration++;
     worker =
         new ManagedProcess(
@@ -574,6 +585,7 @@ final class E2eSystem implements AutoCloseable {
     env.put("GITHUB_TOKEN", "test-token");
     env.put("GITHUB_API_URL", github.url());
     env.put("FORGE_PREVIEW_WEBHOOK_URL", "http://127.0.0.1:" + gatewayPort + "/webhook/github");
+    env.put(NOTIFICATION_URL_VARIABLE, notificationUrl());
     Process process = builder.start();
     byte[] out = process.getInputStream().readAllBytes();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {

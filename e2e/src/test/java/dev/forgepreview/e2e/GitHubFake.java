@@ -37,6 +37,9 @@ final class GitHubFake implements AutoCloseable {
   private static final Pattern PERMISSION =
       Pattern.compile("/repos/([^/]+)/([^/]+)/collaborators/([^/]+)/permission");
 
+  /** Not GitHub's: the path acme/shop's notifications are sent to, answered 200 and recorded. */
+  static final String NOTIFICATIONS = "/_notifications/e2e-secret-path";
+
   /** One request as the worker sent it. */
   record Call(String method, String path, String query, String authorization, JsonNode body) {}
 
@@ -97,6 +100,9 @@ final class GitHubFake implements AutoCloseable {
   }
 
   private MockResponse answer(String method, String path, RecordedRequest request, JsonNode body) {
+    if (path.equals(NOTIFICATIONS) && method.equals("POST")) {
+      return json(200, "{}");
+    }
     Matcher m;
     if ((m = COMMENTS.matcher(path)).matches()) {
       String issue = m.group(1) + "/" + m.group(2) + "#" + m.group(3);

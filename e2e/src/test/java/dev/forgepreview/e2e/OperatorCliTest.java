@@ -104,14 +104,14 @@ class OperatorCliTest {
   }
 
   /**
-   * The README's three tctl lines, read from the README itself; only the address and the workflow
-   * id are this run's.
+   * The README's four tctl lines, read from the README itself; only the address and the workflow id
+   * are this run's.
    */
   private static List<String> tctlCommands(E2eSystem system, String id) throws Exception {
     List<String> commands = system.readmeCommands("tctl");
     assertThat(commands)
         .as("the README's tctl commands")
-        .hasSize(3)
+        .hasSize(4)
         .allMatch(c -> c.contains("127.0.0.1:7233") && c.contains("preview:acme:shop:42"));
     return commands.stream()
         .map(
@@ -139,7 +139,7 @@ class OperatorCliTest {
 
     List<String> forFirst = tctlCommands(system, first);
     String signalWithInput = forFirst.get(0);
-    String query = forFirst.get(2);
+    String query = forFirst.get(3);
     assertThat(signalWithInput).contains("--input '{\"reason\":\"manual\"}'");
     assertThat(query).contains("workflow query").contains("--query_type status");
 
@@ -151,6 +151,14 @@ class OperatorCliTest {
     assertThat(signalled.exitCode()).as(signalled.output()).isZero();
     // A signal whose input failed to deserialise would be dropped: reaching DESTROYED proves it.
     system.awaitPhase(first, "DESTROYED");
+
+    // The forced redeploy: the commit that is live is deployed a second time.
+    String forced = tctlCommands(system, second).get(2);
+    assertThat(forced).contains("--name update --input '{\"force\":true}'");
+    E2eSystem.CliResult redeployed = system.shell(forced);
+    assertThat(redeployed.exitCode()).as(redeployed.output()).isZero();
+    system.awaitPhase(
+        second, "READY", s -> s.path("deployments").asInt() == 2, " after a second deployment");
 
     String signalWithoutInput = tctlCommands(system, second).get(1);
     assertThat(signalWithoutInput).doesNotContain("--input");

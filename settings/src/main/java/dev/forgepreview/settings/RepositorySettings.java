@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -58,6 +59,10 @@ public final class RepositorySettings {
           .build();
   private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
   private static final Pattern ENV_KEY = Pattern.compile("[A-Z_][A-Z0-9_]*");
+  private static final Pattern ENV_REFERENCE =
+      Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Pattern NOTIFICATION_URL =
+      Pattern.compile("(https?://\\S+|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*})");
   private static final Set<String> TOP_LEVEL = Set.of("defaults", "repositories");
   private static final JsonNode BUILT_IN = readBuiltInDefaults();
 
@@ -176,6 +181,11 @@ public final class RepositorySettings {
         merge(compose, merged.path("compose"));
         merged.set("compose", compose);
       }
+      JsonNode url = merged.path("notifications").path("url");
+      if (url.isMissingNode() || url.isNull() || url.asText().isBlank()) {
+        // No URL, no notifications: the settings say so with null.
+        merged.remove("notifications");
+      }
       PreviewSettings parsed;
       try {
         parsed = YAML.treeToValue(merged, PreviewSettings.class);
@@ -223,6 +233,43 @@ public final class RepositorySettings {
   public Optional<Map<String, String>> environment(String repository) {
     return find(repository)
         .map(s -> s.environment() == null ? Map.<String, String>of() : s.environment());
+  }
+
+  /**
+   * The notification URL of {@code repository} with every {@code ${env:NAME}} replaced by the
+   * variable {@code NAME} (or the content of the file {@code NAME_FILE}, by {@link Env#secret});
+   * empty when the repository is not configured or sends no notifications.
+   *
+   * @throws ConfigurationException when a variable it names is not set (the message names the
+   *     variable, never a value)
+   */
+  public Optional<String> notificationUrl(String repository, Env env) {
+    return find(repository)
+        .map(PreviewSettings::notifications)
+        .map(PreviewSettings.Notifications::url)
+        .map(url -> resolveEnv(repository, url, env));
+  }
+
+  private static String resolveEnv(String repository, String value, Env env) {
+    Matcher reference = ENV_REFERENCE.matcher(value);
+    StringBuilder resolved = new StringBuilder();
+    while (reference.find()) {
+      String name = reference.group(1);
+      String found =
+          env.secret(name)
+              .orElseThrow(
+                  () ->
+                      new ConfigurationException(
+                          repository
+                              + ".notifications.url refers to "
+                              + name
+                              + ", which is not set (nor "
+                              + name
+                              + "_FILE)"));
+      reference.appendReplacement(resolved, Matcher.quoteReplacement(found));
+    }
+    reference.appendTail(resolved);
+    return resolved.toString();
   }
 
   public Collection<PreviewSettings> all() {
@@ -396,6 +443,22 @@ public final class RepositorySettings {
     }
     if (s.redisDatabases() < 2) {
       problems.put("redisDatabases", "must be at least 2");
+    }
+    if (s.notifications() != null) {
+      PreviewSettings.Notifications n = s.notifications();
+      if (!NOTIFICATION_URL.matcher(n.url().trim()).matches()) {
+        problems.put(
+            "notifications.url", "must be an http(s) URL or \"${env:NAME}\" (a secret URL)");
+      }
+      if (n.format() == null) {
+        problems.put("notifications.format", "must be json or slack");
+      }
+      if (n.events() == null
+          || n.events().isEmpty()
+          || !PreviewSettings.Notifications.EVENTS.containsAll(n.events())) {
+        problems.put(
+            "notifications.events", "must list some of " + PreviewSettings.Notifications.EVENTS);
+      }
     }
     if (s.maxConcurrentPreviews() < 0) {
       problems.put("maxConcurrentPreviews", "must be 0 (no limit) or more");

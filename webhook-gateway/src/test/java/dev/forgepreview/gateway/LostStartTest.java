@@ -228,8 +228,6 @@ class LostStartTest {
         16,
         50,
         Timeouts.defaults(),
-        null,
-        null,
         null);
   }
 }

@@ -9,6 +9,7 @@ import dev.forgepreview.activities.github.GitHubConfig;
 import dev.forgepreview.activities.github.GitHubCredentials;
 import dev.forgepreview.activities.github.LoggingGitHubActivities;
 import dev.forgepreview.activities.health.HealthActivitiesImpl;
+import dev.forgepreview.activities.notify.NotificationActivitiesImpl;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupRequest;
 import dev.forgepreview.workflows.PreviewCleanupWorkflowImpl;
@@ -82,7 +83,9 @@ public final class PreviewWorker implements AutoCloseable {
         github(config),
         new HealthActivitiesImpl(),
         new SettingsActivitiesImpl(config.repositories()),
-        new CleanupActivitiesImpl(client));
+        new CleanupActivitiesImpl(client),
+        new NotificationActivitiesImpl(
+            repository -> config.repositories().get().notificationUrl(repository, config.env())));
 
     // Forge allows 60 requests a minute per token: the cap holds across every worker polling
     // this task queue, because the server enforces it per task queue.

@@ -112,6 +112,29 @@ final class PreviewActivityOptions {
         .build();
   }
 
+  /**
+   * An outgoing notification: a few tries over about half a minute, then the workflow records a
+   * warning. Bounded so a dead endpoint never holds a preview up for long.
+   */
+  ActivityOptions notification(String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(PreviewIds.TASK_QUEUE)
+        .setSummary(summary)
+        .setStartToCloseTimeout(Duration.ofSeconds(20))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(2))
+                .setBackoffCoefficient(2.0)
+                .setMaximumInterval(Duration.ofSeconds(30))
+                .setMaximumAttempts(NOTIFICATION_ATTEMPTS)
+                .setDoNotRetry(FailureType.NON_RETRYABLE)
+                .build())
+        .build();
+  }
+
+  /** Tries of one notification (the first and four retries). */
+  static final int NOTIFICATION_ATTEMPTS = 5;
+
   Duration healthInterval() {
     return duration(timeouts.healthInterval());
   }

@@ -8,6 +8,8 @@ import dev.forgepreview.workflows.activities.GitHubActivities.PermissionRequest;
 import dev.forgepreview.workflows.activities.GitHubActivities.PublishStatusRequest;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
 import dev.forgepreview.workflows.activities.GitHubActivities.RefuseCommandRequest;
+import dev.forgepreview.workflows.activities.NotificationActivities;
+import dev.forgepreview.workflows.activities.NotificationActivities.PreviewNotification;
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities.SettingsRequest;
 import io.temporal.failure.ActivityFailure;
@@ -48,6 +50,13 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       new ProvisioningPipeline(state, steps, compensations, this::publish);
   private static final String START_AFTER_TEARDOWN = "start-after-teardown";
   private static final String COMMENT_PERMISSION = "comment-permission";
+
+  /** Outgoing notifications when a preview is READY, FAILED, TEARDOWN_FAILED (or DESTROYED). */
+  private static final String NOTIFICATIONS = "notifications";
+
+  /** An {@code update} with {@code "force": true} redeploys the commit that is already live. */
+  private static final String FORCED_REDEPLOY = "forced-redeploy";
+
   private static final String PREVIEW_COMMAND = "/preview";
 
   /** How long one answer about a commenter's permission is trusted within a run. */
@@ -160,6 +169,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
         update.branch() != null
             ? update.branch()
             : pendingUpdate != null ? pendingUpdate.branch() : null;
+    // A forced redeploy stays forced when a newer update joins it before it runs.
+    boolean force = update.forces() || (pendingUpdate != null && pendingUpdate.forces());
     pendingUpdate =
         new UpdateSignal(
             update.headSha(),
@@ -167,7 +178,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
             update.deliveryId(),
             update.requestedBy(),
             update.start(),
-            update.fromComment());
+            update.fromComment(),
+            force ? Boolean.TRUE : null);
   }
 
   @Override
@@ -278,6 +290,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       } else {
         state.setPhase(Phase.FAILED);
         publish();
+        notifyPhase(Phase.FAILED);
       }
       return;
     }
@@ -287,6 +300,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     }
     state.setPhase(Phase.READY);
     publish();
+    notifyPhase(Phase.READY);
   }
 
   // ---- life after READY ------------------------------------------------------------------
@@ -322,17 +336,26 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     UpdateSignal update = pendingUpdate;
     pendingUpdate = null;
     boolean pinned = ProvisioningPipeline.pinsCommits();
+    boolean forced =
+        update.forces() && Workflow.getVersion(FORCED_REDEPLOY, Workflow.DEFAULT_VERSION, 1) >= 1;
     String sha = update.headSha();
     if (sha == null && pinned) {
       // A comment (/update, /preview) carries no sha: the approval pins the head it sees now.
-      sha = resolveHead();
+      sha = resolveHead(forced);
+      if (sha == null && forced && !destroyRequested) {
+        // GitHub not configured (dev mode) or unreachable: a forced redeploy redeploys the
+        // commit the preview has.
+        sha = state.requestedSha != null ? state.requestedSha : state.headSha;
+      }
       if (sha == null) {
         return;
       }
     }
     // Compared with the sha that was asked for too: Forge reports the commit it deployed, which
     // may name the same change differently, and the start's own update signal must not redeploy.
-    if (sha != null && (sha.equals(state.requestedSha) || sha.equals(state.deployedSha))) {
+    if (!forced
+        && sha != null
+        && (sha.equals(state.requestedSha) || sha.equals(state.deployedSha))) {
       return;
     }
     String previousSha = state.requestedSha;
@@ -341,6 +364,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     }
     state.setPhase(Phase.UPDATING);
     publish();
+    boolean deployed = false;
     try {
       runCancellable(
           () -> {
@@ -351,6 +375,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
             }
           });
       state.lastUpdateFailure = null;
+      deployed = true;
     } catch (StepFailed e) {
       noticeCancellation();
       if (!destroyRequested) {
@@ -360,11 +385,19 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     if (!destroyRequested) {
       state.setPhase(Phase.READY);
       publish();
+      if (deployed) {
+        notifyPhase(Phase.READY);
+      }
     }
   }
 
-  /** The pull request's head sha now, or null (with a warning) when it cannot be used. */
-  private String resolveHead() {
+  /**
+   * The pull request's head sha now, or null (with a warning) when it cannot be used; {@code
+   * forced}: the warning says the known commit is redeployed instead.
+   */
+  private String resolveHead(boolean forced) {
+    String ignored =
+        forced ? "forced redeploy of the deployed commit, not the newest" : "update ignored";
     String step = "resolve-update#" + (Math.max(state.deployments, state.deployAttempts) + 1);
     try {
       PullRequestHead head =
@@ -378,14 +411,14 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
                                   state.options.shortCall("Look up the pull request's head"))
                               .resolvePullRequest(state.pullRequestRef())));
       if (head == null || head.headSha() == null) {
-        state.warnings.add("update ignored: GitHub named no head commit");
+        state.warnings.add(ignored + ": GitHub named no head commit");
         return null;
       }
       return head.headSha();
     } catch (StepFailed e) {
       noticeCancellation();
       if (!destroyRequested) {
-        state.warnings.add("update ignored: the pull request's head: " + e.getMessage());
+        state.warnings.add(ignored + ": the pull request's head: " + e.getMessage());
       }
       return null;
     }
@@ -527,6 +560,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private void finishDestroyed() {
     state.setPhase(Phase.DESTROYED);
     publish();
+    notifyPhase(Phase.DESTROYED);
   }
 
   /**
@@ -537,6 +571,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     log.warn("{}: teardown gave up, left behind {}", state.previewId, state.leftBehind);
     state.setPhase(Phase.TEARDOWN_FAILED);
     publish();
+    notifyPhase(Phase.TEARDOWN_FAILED);
   }
 
   // ---- comment permissions ---------------------------------------------------------------
@@ -698,6 +733,49 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
                     "publishing the status of {} failed: {}",
                     state.previewId,
                     FailureText.reason(e));
+              }
+            })
+        .run();
+  }
+
+  /**
+   * Sends the repository's notification when it asks for {@code phase} (its URL stays with the
+   * worker). Detached, like {@link #publish()}; retried a few times by the activity's policy, and a
+   * notification that still fails is a warning in the status, never a failed preview.
+   */
+  private void notifyPhase(Phase phase) {
+    if (state.settings == null
+        || !state.settings.notifies(phase)
+        || Workflow.getVersion(NOTIFICATIONS, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    String event = phase.name().toLowerCase(java.util.Locale.ROOT);
+    PreviewNotification notification =
+        new PreviewNotification(
+            state.settings.repository(),
+            state.number(),
+            state.previewId,
+            event,
+            phase,
+            state.previewUrl,
+            state.deployedSha != null ? state.deployedSha : state.headSha,
+            state.branch,
+            state.failedStep,
+            state.failureReason,
+            state.leftBehind.stream().map(l -> l.resource() + " " + l.name()).toList(),
+            PreviewState.now(),
+            state.settings.notifications().format());
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                Workflow.newActivityStub(
+                        NotificationActivities.class,
+                        state.options.notification("Notify: preview " + event))
+                    .notifyPreview(notification);
+              } catch (ActivityFailure e) {
+                state.warnings.add(
+                    "notification of " + event + " failed: " + FailureText.reason(e));
               }
             })
         .run();

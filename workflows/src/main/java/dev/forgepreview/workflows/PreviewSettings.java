@@ -1,6 +1,7 @@
 package dev.forgepreview.workflows;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,6 +12,8 @@ import java.util.TreeMap;
  * #withEnvironmentKeysOnly()}): the worker looks the values up, and resolves {@code ${env:NAME}},
  * when the file is written. {@code deployScript} is the site's deployment script template (null:
  * the built-in default, which checks out exactly the approved sha); the Forge activity renders it.
+ * {@code notifications} is null when the repository configures no notification URL, and carries no
+ * URL once {@link #withEnvironmentKeysOnly()} made the settings fit for history.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewSettings(
@@ -37,7 +40,8 @@ public record PreviewSettings(
     Timeouts timeouts,
     String deployScript,
     Backend backend,
-    ComposeHost compose) {
+    ComposeHost compose,
+    Notifications notifications) {
 
   /** Where previews run: Forge (the default) or a docker compose project on a host of our own. */
   public enum Backend {
@@ -103,16 +107,82 @@ public record PreviewSettings(
       String health) {}
 
   /**
-   * These settings with the {@code environment:} values emptied and the keys kept: what workflow
-   * inputs, results and carried state may hold. The values are looked up by the activity that
-   * writes the environment file, so no configured value reaches history.
+   * Settings with only the keys of the first releases: the Forge backend, no notifications, and the
+   * defaults of every later key. Tests and older callers use it; the later keys have withers.
+   */
+  public PreviewSettings(
+      String repository,
+      Mode mode,
+      Long sharedServerId,
+      ServerSpec server,
+      String domain,
+      String project,
+      String siteTemplate,
+      String databaseTemplate,
+      String phpVersion,
+      String repositoryProvider,
+      boolean composer,
+      MasterDatabase masterDatabase,
+      Map<String, String> environment,
+      QueueWorker queueWorker,
+      boolean certificate,
+      String ttl,
+      Trigger trigger,
+      int maxConcurrentPreviews,
+      int redisDatabases,
+      int continueAsNewAfterDeployments,
+      Timeouts timeouts,
+      String deployScript) {
+    this(
+        repository,
+        mode,
+        sharedServerId,
+        server,
+        domain,
+        project,
+        siteTemplate,
+        databaseTemplate,
+        phpVersion,
+        repositoryProvider,
+        composer,
+        masterDatabase,
+        environment,
+        queueWorker,
+        certificate,
+        ttl,
+        trigger,
+        maxConcurrentPreviews,
+        redisDatabases,
+        continueAsNewAfterDeployments,
+        timeouts,
+        deployScript,
+        null,
+        null,
+        null);
+  }
+
+  /** Whether reaching {@code phase} sends the repository's notification. */
+  public boolean notifies(Phase phase) {
+    return notifications != null
+        && notifications.events() != null
+        && notifications.events().contains(phase);
+  }
+
+  /**
+   * These settings with the {@code environment:} values emptied and the keys kept, and the
+   * notification URL dropped: what workflow inputs, results and carried state may hold. The values
+   * are looked up by the activities that use them, so no configured value reaches history.
    */
   public PreviewSettings withEnvironmentKeysOnly() {
-    if (environment == null || environment.values().stream().allMatch(""::equals)) {
+    boolean valuesEmpty = environment == null || environment.values().stream().allMatch(""::equals);
+    boolean noUrl = notifications == null || notifications.url() == null;
+    if (valuesEmpty && noUrl) {
       return this;
     }
-    Map<String, String> keys = new TreeMap<>();
-    environment.keySet().forEach(key -> keys.put(key, ""));
+    Map<String, String> keys = environment == null ? null : new TreeMap<>();
+    if (environment != null) {
+      environment.keySet().forEach(key -> keys.put(key, ""));
+    }
     return new PreviewSettings(
         repository,
         mode,
@@ -137,7 +207,8 @@ public record PreviewSettings(
         timeouts,
         deployScript,
         backend,
-        compose);
+        compose,
+        notifications == null ? null : notifications.withoutUrl());
   }
 
   public enum Mode {
@@ -148,6 +219,31 @@ public record PreviewSettings(
   public enum Trigger {
     AUTO,
     COMMENT
+  }
+
+  /** The body a notification is sent as. */
+  public enum NotificationFormat {
+    /** The documented JSON object (README, "Notifications"). */
+    JSON,
+    /** Slack's incoming-webhook shape: {@code {"text": "..."}}. */
+    SLACK
+  }
+
+  /**
+   * The repository's outgoing notification: sent when a preview reaches one of {@code events}. Null
+   * settings mean none is configured. {@code url} is set only where the repositories file is read
+   * (it may be a secret); in workflow history it is null and the activity looks it up.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Notifications(String url, NotificationFormat format, List<Phase> events) {
+    /** The phases that can be notified. */
+    public static final List<Phase> EVENTS =
+        List.of(Phase.READY, Phase.FAILED, Phase.TEARDOWN_FAILED, Phase.DESTROYED);
+
+    /** These notifications as workflow history may hold them: without the URL. */
+    public Notifications withoutUrl() {
+      return url == null ? this : new Notifications(null, format, events);
+    }
   }
 
   /** What {@code POST /servers} gets in dedicated mode. */

@@ -303,30 +303,6 @@ class ComposePipelineTest {
   }
 
   private static PreviewSettings withCompose(PreviewSettings s, PreviewSettings.ComposeHost c) {
-    return new PreviewSettings(
-        s.repository(),
-        s.mode(),
-        s.sharedServerId(),
-        s.server(),
-        s.domain(),
-        s.project(),
-        s.siteTemplate(),
-        s.databaseTemplate(),
-        s.phpVersion(),
-        s.repositoryProvider(),
-        s.composer(),
-        s.masterDatabase(),
-        s.environment(),
-        s.queueWorker(),
-        s.certificate(),
-        s.ttl(),
-        s.trigger(),
-        s.maxConcurrentPreviews(),
-        s.redisDatabases(),
-        s.continueAsNewAfterDeployments(),
-        s.timeouts(),
-        s.deployScript(),
-        s.backend(),
-        c);
+    return TestSettings.with(s, "compose", c);
   }
 }

@@ -29,6 +29,7 @@ import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.CommenterPermission;
 import dev.forgepreview.workflows.activities.GitHubActivities.PermissionRequest;
 import dev.forgepreview.workflows.activities.HealthActivities;
+import dev.forgepreview.workflows.activities.NotificationActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
@@ -54,6 +55,8 @@ final class MockedActivities implements AutoCloseable {
       mock(SettingsActivities.class, withSettings().withoutAnnotations());
   final CleanupActivities cleanup =
       mock(CleanupActivities.class, withSettings().withoutAnnotations());
+  final NotificationActivities notifications =
+      mock(NotificationActivities.class, withSettings().withoutAnnotations());
   private final AtomicLong deploymentIds = new AtomicLong(500);
 
   MockedActivities(PreviewSettings previewSettings) {
@@ -62,7 +65,8 @@ final class MockedActivities implements AutoCloseable {
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(
         PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
-    worker.registerActivitiesImplementations(clone, github, health, settings, cleanup, compose);
+    worker.registerActivitiesImplementations(
+        clone, github, health, settings, cleanup, compose, notifications);
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
     happyPath(previewSettings);
   }

@@ -18,31 +18,13 @@ class NameCollisionsTest {
       String siteTemplate,
       String databaseTemplate) {
     PreviewSettings s = TestSettings.dedicated();
-    return new PreviewSettings(
-        repository,
-        mode,
-        sharedServer,
-        s.server(),
-        domain,
-        project,
-        siteTemplate,
-        databaseTemplate,
-        s.phpVersion(),
-        s.repositoryProvider(),
-        s.composer(),
-        s.masterDatabase(),
-        s.environment(),
-        s.queueWorker(),
-        s.certificate(),
-        s.ttl(),
-        s.trigger(),
-        s.maxConcurrentPreviews(),
-        s.redisDatabases(),
-        s.continueAsNewAfterDeployments(),
-        s.timeouts(),
-        s.deployScript(),
-        s.backend(),
-        s.compose());
+    s = TestSettings.with(s, "repository", repository);
+    s = TestSettings.with(s, "mode", mode);
+    s = TestSettings.with(s, "sharedServerId", sharedServer);
+    s = TestSettings.with(s, "domain", domain);
+    s = TestSettings.with(s, "project", project);
+    s = TestSettings.with(s, "siteTemplate", siteTemplate);
+    return TestSettings.with(s, "databaseTemplate", databaseTemplate);
   }
 
   static PreviewSettings dedicated(String repository, String domain, String project) {

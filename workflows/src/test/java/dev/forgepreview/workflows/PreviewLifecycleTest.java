@@ -229,6 +229,35 @@ class PreviewLifecycleTest {
   }
 
   @Test
+  void aForcedUpdateRedeploysTheCommitThatIsAlreadyLive() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      when(activities.github.resolvePullRequest(any()))
+          .thenReturn(new PullRequestHead("feature/x", "sha-1", "acme/shop", "open"));
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+      WorkflowStub untyped = activities.env.getWorkflowClient().newUntypedWorkflowStub(ID);
+
+      // Unforced, the live commit is a duplicate: nothing is deployed.
+      untyped.signal("update", cliJson("{}"));
+      activities.env.sleep(Duration.ofMinutes(1));
+      verify(activities.forge, times(1)).deploySite(any());
+
+      // What `forge-preview redeploy` and the README's typed signal send.
+      untyped.signal("update", cliJson("{\"force\": true, \"note\": \"unknown is fine\"}"));
+      awaitCondition(activities, () -> workflow.status().deployments() == 2);
+
+      ArgumentCaptor<DeployRequest> deploys = ArgumentCaptor.forClass(DeployRequest.class);
+      verify(activities.forge, times(2)).deploySite(deploys.capture());
+      assertThat(deploys.getAllValues())
+          .extracting(DeployRequest::headSha)
+          .containsExactly("sha-1", "sha-1");
+      awaitPhase(activities, workflow, Phase.READY);
+      assertThat(workflow.status().deployedSha()).isEqualTo("sha-1");
+    }
+  }
+
+  @Test
   void theStartsOwnUpdateSignalDoesNotRedeployWhenForgeNamesAnotherCommit() {
     try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
       org.mockito.Mockito.doReturn(

@@ -11,60 +11,14 @@ class PreviewNamesTest {
 
   static PreviewSettings with(
       PreviewSettings s, String repository, String project, String site, String database) {
-    return new PreviewSettings(
-        repository,
-        s.mode(),
-        s.sharedServerId(),
-        s.server(),
-        s.domain(),
-        project,
-        site,
-        database,
-        s.phpVersion(),
-        s.repositoryProvider(),
-        s.composer(),
-        s.masterDatabase(),
-        s.environment(),
-        s.queueWorker(),
-        s.certificate(),
-        s.ttl(),
-        s.trigger(),
-        s.maxConcurrentPreviews(),
-        s.redisDatabases(),
-        s.continueAsNewAfterDeployments(),
-        s.timeouts(),
-        s.deployScript(),
-        s.backend(),
-        s.compose());
+    s = TestSettings.with(s, "repository", repository);
+    s = TestSettings.with(s, "project", project);
+    s = TestSettings.with(s, "siteTemplate", site);
+    return TestSettings.with(s, "databaseTemplate", database);
   }
 
   static PreviewSettings redis(int databases) {
-    PreviewSettings s = SHOP;
-    return new PreviewSettings(
-        s.repository(),
-        s.mode(),
-        s.sharedServerId(),
-        s.server(),
-        s.domain(),
-        s.project(),
-        s.siteTemplate(),
-        s.databaseTemplate(),
-        s.phpVersion(),
-        s.repositoryProvider(),
-        s.composer(),
-        s.masterDatabase(),
-        s.environment(),
-        s.queueWorker(),
-        s.certificate(),
-        s.ttl(),
-        s.trigger(),
-        s.maxConcurrentPreviews(),
-        databases,
-        s.continueAsNewAfterDeployments(),
-        s.timeouts(),
-        s.deployScript(),
-        s.backend(),
-        s.compose());
+    return TestSettings.with(SHOP, "redisDatabases", databases);
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +68,12 @@ class ReplayTest {
    */
   private static final String LEGACY_TEARDOWN = "histories/preview-unbounded-teardown-retry.json";
 
+  /**
+   * A repository with notifications: READY notified, a forced redeploy of the live commit (also
+   * notified), then destroyed.
+   */
+  private static final String NOTIFIED = "histories/preview-notified-forced-redeploy.json";
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -77,7 +84,8 @@ class ReplayTest {
         CURRENT,
         PINNED,
         ENDING,
-        LEGACY_TEARDOWN
+        LEGACY_TEARDOWN,
+        NOTIFIED
       })
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
@@ -110,6 +118,41 @@ class ReplayTest {
           activities.env.getWorkflowExecutionHistory(
               WorkflowExecution.newBuilder().setWorkflowId("preview:acme:shop:42").build());
       Path target = Path.of("src/test/resources").resolve(CURRENT);
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, history.toJson(true));
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "recordNotified", matches = "true")
+  void recordNotifiedHistory() throws IOException {
+    PreviewSettings notifying =
+        TestSettings.withNotifications(
+            TestSettings.settings(PreviewSettings.Mode.DEDICATED, null, 50),
+            new PreviewSettings.Notifications(
+                null,
+                PreviewSettings.NotificationFormat.JSON,
+                List.of(Phase.READY, Phase.FAILED, Phase.TEARDOWN_FAILED)));
+    try (MockedActivities activities = new MockedActivities(notifying)) {
+      org.mockito.Mockito.when(
+              activities.github.resolvePullRequest(org.mockito.ArgumentMatchers.any()))
+          .thenReturn(
+              new GitHubActivities.PullRequestHead("feature/x", "aaaaaaa1", "acme/shop", "open"));
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "aaaaaaa1"));
+      awaitPhase(activities, workflow, Phase.READY);
+      workflow.update(UpdateSignal.forced(null, "cli-1", "operator"));
+      PreviewLifecycleTest.awaitCondition(
+          activities,
+          () -> workflow.status().deployments() == 2 && workflow.status().phase() == Phase.READY);
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+      activities.result("preview:acme:shop:42");
+      org.mockito.Mockito.verify(activities.notifications, org.mockito.Mockito.times(2))
+          .notifyPreview(org.mockito.ArgumentMatchers.any());
+      WorkflowExecutionHistory history =
+          activities.env.getWorkflowExecutionHistory(
+              WorkflowExecution.newBuilder().setWorkflowId("preview:acme:shop:42").build());
+      Path target = Path.of("src/test/resources").resolve(NOTIFIED);
       Files.createDirectories(target.getParent());
       Files.writeString(target, history.toJson(true));
     }

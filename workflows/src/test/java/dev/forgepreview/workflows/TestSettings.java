@@ -1,5 +1,8 @@
 package dev.forgepreview.workflows;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forgepreview.workflows.PreviewSettings.Backend;
 import dev.forgepreview.workflows.PreviewSettings.ComposeHost;
 import dev.forgepreview.workflows.PreviewSettings.MasterDatabase;
@@ -16,6 +19,8 @@ import java.util.Map;
 final class TestSettings {
   static final String PLANTED_VALUE = "log-planted-by-the-test";
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private TestSettings() {}
 
   static PreviewSettings dedicated() {
@@ -29,30 +34,33 @@ final class TestSettings {
   /** {@code acme/shop} on the compose backend, host-based routing on port 8080. */
   static PreviewSettings compose() {
     PreviewSettings base = settings(Mode.DEDICATED, null, 3);
-    return new PreviewSettings(
-        base.repository(),
-        base.mode(),
-        null,
-        null,
-        base.domain(),
-        base.project(),
-        base.siteTemplate(),
-        base.databaseTemplate(),
-        null,
-        null,
-        false,
-        null,
-        Map.of("MAIL_MAILER", "log"),
-        null,
-        false,
-        "P7D",
-        Trigger.AUTO,
-        10,
-        16,
-        3,
-        Timeouts.defaults(),
-        null,
-        Backend.COMPOSE,
+    PreviewSettings forge =
+        new PreviewSettings(
+            base.repository(),
+            base.mode(),
+            null,
+            null,
+            base.domain(),
+            base.project(),
+            base.siteTemplate(),
+            base.databaseTemplate(),
+            null,
+            null,
+            false,
+            null,
+            Map.of("MAIL_MAILER", "log"),
+            null,
+            false,
+            "P7D",
+            Trigger.AUTO,
+            10,
+            16,
+            3,
+            Timeouts.defaults(),
+            null);
+    return with(
+        with(forge, "backend", Backend.COMPOSE),
+        "compose",
         new ComposeHost(
             "preview-host.acme.internal",
             22,
@@ -74,6 +82,23 @@ final class TestSettings {
             "/",
             "PT30M",
             "PT5M"));
+  }
+
+  /**
+   * {@code s} with one record component replaced, by its name: a copy that stays right when the
+   * settings gain keys (through JSON, as the workflow's history holds them).
+   */
+  static PreviewSettings with(PreviewSettings s, String component, Object value) {
+    ObjectNode tree = JSON.valueToTree(s);
+    if (!tree.has(component)) {
+      throw new IllegalArgumentException("PreviewSettings has no component " + component);
+    }
+    tree.set(component, JSON.valueToTree(value));
+    try {
+      return JSON.treeToValue(tree, PreviewSettings.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   static PreviewSettings settings(Mode mode, Long serverId, int continueAsNewAfter) {
@@ -100,37 +125,16 @@ final class TestSettings {
         16,
         continueAsNewAfter,
         Timeouts.defaults(),
-        null,
-        null,
         null);
   }
 
   static PreviewSettings withTimeouts(PreviewSettings s, Timeouts timeouts) {
-    return new PreviewSettings(
-        s.repository(),
-        s.mode(),
-        s.sharedServerId(),
-        s.server(),
-        s.domain(),
-        s.project(),
-        s.siteTemplate(),
-        s.databaseTemplate(),
-        s.phpVersion(),
-        s.repositoryProvider(),
-        s.composer(),
-        s.masterDatabase(),
-        s.environment(),
-        s.queueWorker(),
-        s.certificate(),
-        s.ttl(),
-        s.trigger(),
-        s.maxConcurrentPreviews(),
-        s.redisDatabases(),
-        s.continueAsNewAfterDeployments(),
-        timeouts,
-        s.deployScript(),
-        s.backend(),
-        s.compose());
+    return with(s, "timeouts", timeouts);
+  }
+
+  /** {@code s} with a notification configured, as the worker's settings activity answers. */
+  static PreviewSettings withNotifications(PreviewSettings s, PreviewSettings.Notifications n) {
+    return with(s, "notifications", n);
   }
 
   static PreviewRequest request(int number, String branch, String sha) {
