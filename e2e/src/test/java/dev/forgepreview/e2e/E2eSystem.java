@@ -143,7 +143,9 @@ final class E2eSystem implements AutoCloseable {
                 "--search-attribute",
                 "PreviewPullRequest=Int",
                 "--search-attribute",
-                "PreviewPhase=Keyword"),
+                "PreviewPhase=Keyword",
+                "--search-attribute",
+                "PreviewQueuePosition=Int"),
             Map.of(),
             logs.resolve("temporal.log"));
     simulator =

@@ -10,6 +10,7 @@ import dev.forgepreview.activities.github.GitHubCredentials;
 import dev.forgepreview.activities.github.LoggingGitHubActivities;
 import dev.forgepreview.activities.health.HealthActivitiesImpl;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupRequest;
 import dev.forgepreview.workflows.PreviewCleanupWorkflowImpl;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflowImpl;
@@ -73,13 +74,16 @@ public final class PreviewWorker implements AutoCloseable {
     PreviewSecrets secrets = PreviewSecrets.fromString(config.previewSecretKey());
     Worker main = factory.newWorker(PreviewIds.TASK_QUEUE);
     main.registerWorkflowImplementationTypes(
-        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
+        PreviewEnvironmentWorkflowImpl.class,
+        PreviewCleanupWorkflowImpl.class,
+        AdmissionWorkflowImpl.class);
     main.registerActivitiesImplementations(
         databaseClone,
         github(config),
         new HealthActivitiesImpl(),
         new SettingsActivitiesImpl(config.repositories()),
-        new CleanupActivitiesImpl(client));
+        new CleanupActivitiesImpl(client),
+        new AdmissionActivitiesImpl(client));
 
     // Forge allows 60 requests a minute per token: the cap holds across every worker polling
     // this task queue, because the server enforces it per task queue.

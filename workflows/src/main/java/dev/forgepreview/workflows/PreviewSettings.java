@@ -35,7 +35,65 @@ public record PreviewSettings(
     int redisDatabases,
     int continueAsNewAfterDeployments,
     Timeouts timeouts,
-    String deployScript) {
+    String deployScript,
+    String label,
+    AdmissionSettings admission) {
+
+  /** Settings from before {@code label} and {@code admission}. */
+  public PreviewSettings(
+      String repository,
+      Mode mode,
+      Long sharedServerId,
+      ServerSpec server,
+      String domain,
+      String project,
+      String siteTemplate,
+      String databaseTemplate,
+      String phpVersion,
+      String repositoryProvider,
+      boolean composer,
+      MasterDatabase masterDatabase,
+      Map<String, String> environment,
+      QueueWorker queueWorker,
+      boolean certificate,
+      String ttl,
+      Trigger trigger,
+      int maxConcurrentPreviews,
+      int redisDatabases,
+      int continueAsNewAfterDeployments,
+      Timeouts timeouts,
+      String deployScript) {
+    this(
+        repository,
+        mode,
+        sharedServerId,
+        server,
+        domain,
+        project,
+        siteTemplate,
+        databaseTemplate,
+        phpVersion,
+        repositoryProvider,
+        composer,
+        masterDatabase,
+        environment,
+        queueWorker,
+        certificate,
+        ttl,
+        trigger,
+        maxConcurrentPreviews,
+        redisDatabases,
+        continueAsNewAfterDeployments,
+        timeouts,
+        deployScript,
+        null,
+        null);
+  }
+
+  /** The admission settings, the defaults when settings from before them carry none. */
+  public AdmissionSettings admissionOrDefaults() {
+    return admission == null ? AdmissionSettings.defaults() : admission;
+  }
 
   /**
    * These settings with the {@code environment:} values emptied and the keys kept: what workflow
@@ -70,7 +128,9 @@ public record PreviewSettings(
         redisDatabases,
         continueAsNewAfterDeployments,
         timeouts,
-        deployScript);
+        deployScript,
+        label,
+        admission);
   }
 
   public enum Mode {
@@ -80,7 +140,23 @@ public record PreviewSettings(
 
   public enum Trigger {
     AUTO,
-    COMMENT
+    COMMENT,
+    /** Adding {@link #label} to a pull request starts its preview, removing it destroys it. */
+    LABEL
+  }
+
+  /**
+   * The admission coordinator's per-repository rules: the Redis databases a shared server hands out
+   * ({@code redisFirstDatabase}…{@code redisLastDatabase}, unique among live previews on the
+   * server), and the circuit breaker: {@code breakerFailures} infrastructure failures in a row open
+   * it, {@code breakerCoolDown} (ISO-8601) later one probe preview may run.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record AdmissionSettings(
+      int redisFirstDatabase, int redisLastDatabase, int breakerFailures, String breakerCoolDown) {
+    public static AdmissionSettings defaults() {
+      return new AdmissionSettings(1, 15, 3, "PT15M");
+    }
   }
 
   /** What {@code POST /servers} gets in dedicated mode. */

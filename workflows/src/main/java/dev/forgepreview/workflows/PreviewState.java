@@ -50,6 +50,10 @@ final class PreviewState {
   String failureLog;
 
   UpdateFailure lastUpdateFailure;
+
+  /** The place in the admission queue, as the coordinator last told it (while QUEUED). */
+  PreviewStatus.QueueStatus queue;
+
   long expiresAtMillis;
   int deployments;
   int deploymentsThisRun;
@@ -79,7 +83,8 @@ final class PreviewState {
         lastUpdateFailure,
         names,
         List.copyOf(leftBehind),
-        startAfterTeardown);
+        startAfterTeardown,
+        phase == Phase.QUEUED ? queue : null);
   }
 
   /** The phase, in the search attributes and the Web UI's details too. */
@@ -109,6 +114,16 @@ final class PreviewState {
           .append(request.number());
     }
     details.append("\n\n");
+    if (phase == Phase.QUEUED && queue != null) {
+      details
+          .append("Queued: position ")
+          .append(queue.position())
+          .append(" of ")
+          .append(queue.length())
+          .append(" (")
+          .append(FailureText.clip(queue.reason()))
+          .append(")\n\n");
+    }
     if (previewUrl != null) {
       details.append("URL: ").append(previewUrl).append("\n\n");
     }

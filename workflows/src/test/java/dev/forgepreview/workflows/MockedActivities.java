@@ -54,8 +54,16 @@ final class MockedActivities implements AutoCloseable {
     registerSearchAttributes(env);
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(
-        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
-    worker.registerActivitiesImplementations(clone, github, health, settings, cleanup);
+        PreviewEnvironmentWorkflowImpl.class,
+        PreviewCleanupWorkflowImpl.class,
+        AdmissionWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        clone,
+        github,
+        health,
+        settings,
+        cleanup,
+        new ClientAdmissionActivities(env.getWorkflowClient()));
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
     happyPath(previewSettings);
   }
@@ -67,6 +75,8 @@ final class MockedActivities implements AutoCloseable {
         PreviewIds.PULL_REQUEST.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
     env.registerSearchAttribute(
         PreviewIds.PHASE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    env.registerSearchAttribute(
+        PreviewIds.QUEUE_POSITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
   }
 
   private void happyPath(PreviewSettings previewSettings) {

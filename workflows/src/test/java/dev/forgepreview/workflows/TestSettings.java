@@ -72,7 +72,39 @@ final class TestSettings {
         s.redisDatabases(),
         s.continueAsNewAfterDeployments(),
         timeouts,
-        s.deployScript());
+        s.deployScript(),
+        s.label(),
+        s.admission());
+  }
+
+  /** {@code s} with the cap and the admission settings given. */
+  static PreviewSettings withAdmission(
+      PreviewSettings s, int cap, PreviewSettings.AdmissionSettings admission) {
+    return new PreviewSettings(
+        s.repository(),
+        s.mode(),
+        s.sharedServerId(),
+        s.server(),
+        s.domain(),
+        s.project(),
+        s.siteTemplate(),
+        s.databaseTemplate(),
+        s.phpVersion(),
+        s.repositoryProvider(),
+        s.composer(),
+        s.masterDatabase(),
+        s.environment(),
+        s.queueWorker(),
+        s.certificate(),
+        s.ttl(),
+        s.trigger(),
+        cap,
+        s.redisDatabases(),
+        s.continueAsNewAfterDeployments(),
+        s.timeouts(),
+        s.deployScript(),
+        s.label(),
+        admission);
   }
 
   static PreviewRequest request(int number, String branch, String sha) {
