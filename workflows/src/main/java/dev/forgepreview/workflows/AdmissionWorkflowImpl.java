@@ -12,6 +12,7 @@ import dev.forgepreview.workflows.activities.AdmissionActivities.RunningPreviews
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
@@ -259,7 +260,11 @@ public class AdmissionWorkflowImpl implements AdmissionWorkflow {
     return holder;
   }
 
-  /** Sends the grants at once; a preview that is gone loses the slot again. */
+  /**
+   * Sends the grants at once; a preview that is gone loses the slot again (the SDK reports a signal
+   * to a closed workflow as an {@code ApplicationFailure} of type {@code
+   * SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND}).
+   */
   private void sendGrants(List<Holder> grants) {
     if (grants.isEmpty()) {
       return;
@@ -279,7 +284,7 @@ public class AdmissionWorkflowImpl implements AdmissionWorkflow {
         (holder, promise) -> {
           try {
             promise.get();
-          } catch (SignalExternalWorkflowException e) {
+          } catch (SignalExternalWorkflowException | ApplicationFailure e) {
             log.info("{} is gone: its slot is free again", holder.previewId());
             release(new SlotRelease(coordinatorId, holder.previewId(), null));
           }
@@ -420,7 +425,7 @@ public class AdmissionWorkflowImpl implements AdmissionWorkflow {
     for (Promise<Void> promise : sent) {
       try {
         promise.get();
-      } catch (SignalExternalWorkflowException e) {
+      } catch (SignalExternalWorkflowException | ApplicationFailure e) {
         // The preview is gone; the next reconciliation takes it out of the queue.
         log.info("a queued preview could not be told its place: {}", e.getMessage());
       }
