@@ -96,7 +96,9 @@ final class Procs implements AutoCloseable {
                 "--search-attribute",
                 "PreviewPullRequest=Int",
                 "--search-attribute",
-                "PreviewPhase=Keyword"),
+                "PreviewPhase=Keyword",
+                "--search-attribute",
+                "PreviewQueuePosition=Int"),
             Map.of());
     waitPort(port, p, "temporal", Duration.ofSeconds(60));
     return new Temporal(p, "127.0.0.1:" + port, db);

@@ -47,7 +47,8 @@ final class DoctorCommand implements Callable<Integer> {
       Map.of(
           PreviewIds.REPOSITORY.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           PreviewIds.PULL_REQUEST.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT,
-          PreviewIds.PHASE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+          PreviewIds.PHASE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          PreviewIds.QUEUE_POSITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
 
   @ParentCommand ForgePreviewCli root;
 
@@ -170,7 +171,8 @@ final class DoctorCommand implements Callable<Integer> {
               ? new Check(
                   "search attributes",
                   State.OK,
-                  "PreviewRepository, PreviewPullRequest, PreviewPhase registered")
+                  "PreviewRepository, PreviewPullRequest, PreviewPhase, PreviewQueuePosition"
+                      + " registered")
               : new Check(
                   "search attributes",
                   State.FAIL,

@@ -74,7 +74,9 @@ final class PreviewSystem implements AutoCloseable {
                         PreviewIds.PULL_REQUEST.getName(),
                         IndexedValueType.INDEXED_VALUE_TYPE_INT,
                         PreviewIds.PHASE.getName(),
-                        IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD))
+                        IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+                        PreviewIds.QUEUE_POSITION.getName(),
+                        IndexedValueType.INDEXED_VALUE_TYPE_INT))
                 .build());
     operator.shutdownNow();
 

@@ -212,12 +212,16 @@ final class E2eSystem implements AutoCloseable {
             List.of(java, "-jar", gatewayJar.toString()),
             gatewayEnv,
             logs.resolve("gateway.log"));
+    this.gatewayEnv = gatewayEnv;
+    this.gatewayJar = gatewayJar;
     this.workerJar = workerJar;
     this.javaBinary = java;
     this.cliJar = jar("cli/target/cli-" + version + "-standalone.jar");
   }
 
   private final Path cliJar;
+  private final Map<String, String> gatewayEnv;
+  private final Path gatewayJar;
   private final Path workerJar;
   private final String javaBinary;
 
@@ -287,6 +291,37 @@ final class E2eSystem implements AutoCloseable {
   }
 
   void startWorker() throws Exception {
+    worker = worker("worker-" + (++workerGeneration), workerHealthPort, "worker.log");
+  }
+
+  /** Processes started beside the main gateway and worker, stopped with the system. */
+  private final List<ManagedProcess> extras = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** One more worker on the same task queues (its own health port and log). */
+  void startExtraWorker() throws Exception {
+    int n = extras.size() + 2;
+    extras.add(worker("worker-extra-" + n, freePort(), "worker-extra-" + n + ".log"));
+  }
+
+  /** One more gateway with the same configuration; returns its port. */
+  int startExtraGateway() throws Exception {
+    int port = freePort();
+    Map<String, String> env = new LinkedHashMap<>(gatewayEnv);
+    env.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
+    int n = extras.size() + 2;
+    ManagedProcess extra =
+        new ManagedProcess(
+            "gateway-extra-" + n,
+            List.of(javaBinary, "-jar", gatewayJar.toString()),
+            env,
+            logs.resolve("gateway-extra-" + n + ".log"));
+    extras.add(extra);
+    extra.start();
+    awaitHealth(extra, "http://127.0.0.1:" + port + "/health");
+    return port;
+  }
+
+  private ManagedProcess worker(String name, int healthPort, String logFile) throws Exception {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("TEMPORAL_ADDRESS", temporalAddress());
     env.put("TEMPORAL_NAMESPACE", NAMESPACE);
@@ -297,7 +332,7 @@ final class E2eSystem implements AutoCloseable {
     env.put("FORGE_PREVIEW_REPOSITORIES_FILE", repositoriesFile.toString());
     env.put("GITHUB_TOKEN", "test-token");
     env.put("GITHUB_API_URL", github.url());
-    env.put("WORKER_HEALTH_PORT", Integer.toString(workerHealthPort));
+    env.put("WORKER_HEALTH_PORT", Integer.toString(healthPort));
     env.put("CLEANUP_INTERVAL", "PT1H");
     env.put("CLEANUP_DRY_RUN", "false");
     env.put("CLEANUP_ORPHAN_GRACE", "PT1S");
@@ -306,15 +341,12 @@ final class E2eSystem implements AutoCloseable {
       env.putAll(composeHost.workerEnvironment());
     }
     env.put(NOTIFICATION_URL_VARIABLE, notificationUrl());
-    workerGeneration++;
-    worker =
+    ManagedProcess process =
         new ManagedProcess(
-            "worker-" + workerGeneration,
-            List.of(javaBinary, "-jar", workerJar.toString()),
-            env,
-            logs.resolve("worker.log"));
-    worker.start();
-    awaitHealth(worker, "http://127.0.0.1:" + workerHealthPort + "/health");
+            name, List.of(javaBinary, "-jar", workerJar.toString()), env, logs.resolve(logFile));
+    process.start();
+    awaitHealth(process, "http://127.0.0.1:" + healthPort + "/health");
+    return process;
   }
 
   /** SIGKILL of the worker: no shutdown hook runs, in-flight activities are simply lost. */
@@ -333,6 +365,7 @@ final class E2eSystem implements AutoCloseable {
 
   @Override
   public void close() {
+    extras.forEach(ManagedProcess::stop);
     for (ManagedProcess process : new ManagedProcess[] {gateway, worker, simulator, temporal}) {
       if (process != null) {
         process.stop();
@@ -354,6 +387,12 @@ final class E2eSystem implements AutoCloseable {
    * {@code repository}) pull request {@code number} at {@code sha}; returns the HTTP status.
    */
   int sendPullRequest(String repository, String action, int number, String sha) throws Exception {
+    return sendPullRequest(gatewayPort, repository, action, number, sha);
+  }
+
+  /** The same through the gateway on {@code port}. */
+  int sendPullRequest(int port, String repository, String action, int number, String sha)
+      throws Exception {
     ObjectNode payload;
     try (InputStream in = resource("payloads/pull_request." + action + ".json")) {
       payload = (ObjectNode) JSON.readTree(in);
@@ -379,7 +418,7 @@ final class E2eSystem implements AutoCloseable {
     }
     byte[] body = JSON.writeValueAsBytes(payload);
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/webhook/github"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhook/github"))
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .header("User-Agent", "GitHub-Hookshot/e2e")

@@ -463,6 +463,27 @@ public final class RepositorySettings {
     if (s.maxConcurrentPreviews() < 0) {
       problems.put("maxConcurrentPreviews", "must be 0 (no limit) or more");
     }
+    if (s.trigger() == Trigger.LABEL && (s.label() == null || s.label().isBlank())) {
+      problems.put("label", "is required with trigger LABEL");
+    }
+    PreviewSettings.AdmissionSettings admission = s.admission();
+    if (admission == null) {
+      problems.put("admission", "is required");
+    } else {
+      if (admission.redisFirstDatabase() < 0
+          || admission.redisLastDatabase() < admission.redisFirstDatabase()) {
+        problems.put(
+            "admission.redisLastDatabase", "must be at least redisFirstDatabase (and that >= 0)");
+      } else if (admission.redisLastDatabase() >= s.redisDatabases()) {
+        problems.put(
+            "admission.redisLastDatabase",
+            "must be below redisDatabases (" + s.redisDatabases() + ")");
+      }
+      if (admission.breakerFailures() < 1) {
+        problems.put("admission.breakerFailures", "must be at least 1");
+      }
+      checkDuration(problems, "admission.breakerCoolDown", admission.breakerCoolDown());
+    }
     if (!problems.isEmpty()) {
       List<String> messages = new ArrayList<>();
       problems.forEach(

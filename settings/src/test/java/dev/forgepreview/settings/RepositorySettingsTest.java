@@ -160,6 +160,57 @@ class RepositorySettingsTest {
   }
 
   @Test
+  void labelTriggerAndAdmissionSettingsAreReadAndChecked() {
+    RepositorySettings settings =
+        parse(
+            """
+            defaults:
+              domain: d.dev
+            repositories:
+              acme/shop:
+                trigger: label
+                label: deploy-preview
+                admission: {redisLastDatabase: 7, breakerFailures: 5}
+            """);
+    var shop = settings.find("acme", "shop").orElseThrow();
+    assertThat(shop.trigger()).isEqualTo(dev.forgepreview.workflows.PreviewSettings.Trigger.LABEL);
+    assertThat(shop.label()).isEqualTo("deploy-preview");
+    assertThat(shop.admission())
+        .isEqualTo(
+            new dev.forgepreview.workflows.PreviewSettings.AdmissionSettings(1, 7, 5, "PT15M"));
+
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults:
+                      domain: d.dev
+                    repositories:
+                      acme/shop:
+                        admission: {redisLastDatabase: 16}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining(
+            "acme/shop.admission.redisLastDatabase must be below redisDatabases (16)");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults:
+                      domain: d.dev
+                    repositories:
+                      acme/shop:
+                        trigger: label
+                        label: ""
+                        admission: {breakerCoolDown: soon}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("acme/shop.label is required with trigger LABEL")
+        .hasMessageContaining(
+            "acme/shop.admission.breakerCoolDown 'soon' is not an ISO-8601 duration");
+  }
+
+  @Test
   void unknownKeysAreRefusedWhereverTheyAre() {
     assertThatThrownBy(
             () ->

@@ -9,6 +9,9 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import dev.forgepreview.gateway.GitHub.Answer;
+import dev.forgepreview.workflows.Admission;
+import dev.forgepreview.workflows.AdmissionWorkflow.AdmissionInput;
+import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflowImpl;
@@ -18,6 +21,7 @@ import dev.forgepreview.workflows.PreviewSettings.Mode;
 import dev.forgepreview.workflows.PreviewSettings.Timeouts;
 import dev.forgepreview.workflows.PreviewSettings.Trigger;
 import dev.forgepreview.workflows.PreviewStatus;
+import dev.forgepreview.workflows.activities.AdmissionActivities;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.ForgeActivities.AwaitDeploymentRequest;
@@ -134,11 +138,48 @@ class LostStartTest {
         .isNotEqualTo(firstRun);
   }
 
+  /** The coordinator's signals, sent with signal-with-start as the worker's activities do. */
+  private static AdmissionActivities admission(TestWorkflowEnvironment env) {
+    AdmissionActivities admission =
+        mock(AdmissionActivities.class, withSettings().withoutAnnotations());
+    org.mockito.stubbing.Answer<Void> signal =
+        i -> {
+          Object message = i.getArgument(0);
+          String coordinator =
+              message instanceof Admission.SlotRequest r
+                  ? r.coordinatorId()
+                  : ((Admission.SlotRelease) message).coordinatorId();
+          String name =
+              switch (i.getMethod().getName()) {
+                case "requestSlot" -> PreviewIds.SIGNAL_REQUEST;
+                case "releaseSlot" -> PreviewIds.SIGNAL_RELEASE;
+                default -> PreviewIds.SIGNAL_REPORT;
+              };
+          env.getWorkflowClient()
+              .newUntypedWorkflowStub(
+                  PreviewIds.ADMISSION_WORKFLOW_TYPE,
+                  io.temporal.client.WorkflowOptions.newBuilder()
+                      .setWorkflowId(coordinator)
+                      .setTaskQueue(PreviewIds.TASK_QUEUE)
+                      .build())
+              .signalWithStart(
+                  name, new Object[] {message}, new Object[] {AdmissionInput.defaults()});
+          return null;
+        };
+    doAnswer(signal).when(admission).requestSlot(any());
+    doAnswer(signal).when(admission).releaseSlot(any());
+    doAnswer(signal).when(admission).reportOutcome(any());
+    return admission;
+  }
+
   private static TestWorkflowEnvironment environment() {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     for (SearchAttributeKey<?> key :
         new SearchAttributeKey<?>[] {
-          PreviewIds.REPOSITORY, PreviewIds.PULL_REQUEST, PreviewIds.PHASE
+          PreviewIds.REPOSITORY,
+          PreviewIds.PULL_REQUEST,
+          PreviewIds.PHASE,
+          PreviewIds.QUEUE_POSITION
         }) {
       env.registerSearchAttribute(key.getName(), key.getValueType());
     }
@@ -194,8 +235,10 @@ class LostStartTest {
     HealthActivities health = mock(HealthActivities.class, withSettings().withoutAnnotations());
     when(health.checkConnectivity(any())).thenReturn(200);
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        PreviewEnvironmentWorkflowImpl.class, AdmissionWorkflowImpl.class);
     worker.registerActivitiesImplementations(
+        admission(env),
         settings,
         health,
         mock(GitHubActivities.class, withSettings().withoutAnnotations()),

@@ -86,6 +86,12 @@ public class RecordingPreviewWorkflow implements PreviewEnvironmentWorkflow {
   public void extend(ExtendSignal signal) {}
 
   @Override
+  public void admitted(dev.forgepreview.workflows.Admission.SlotGrant grant) {}
+
+  @Override
+  public void queued(dev.forgepreview.workflows.Admission.QueueNotice notice) {}
+
+  @Override
   public PreviewStatus status() {
     return new PreviewStatus(
         Workflow.getInfo().getWorkflowId(),

@@ -11,6 +11,7 @@ import dev.forgepreview.activities.github.LoggingGitHubActivities;
 import dev.forgepreview.activities.health.HealthActivitiesImpl;
 import dev.forgepreview.activities.notify.NotificationActivitiesImpl;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupRequest;
 import dev.forgepreview.workflows.PreviewCleanupWorkflowImpl;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflowImpl;
@@ -74,7 +75,9 @@ public final class PreviewWorker implements AutoCloseable {
     PreviewSecrets secrets = PreviewSecrets.fromString(config.previewSecretKey());
     Worker main = factory.newWorker(PreviewIds.TASK_QUEUE);
     main.registerWorkflowImplementationTypes(
-        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
+        PreviewEnvironmentWorkflowImpl.class,
+        PreviewCleanupWorkflowImpl.class,
+        AdmissionWorkflowImpl.class);
     main.registerActivitiesImplementations(
         databaseClone,
         ComposeWiring.fromEnvironment(
@@ -85,7 +88,8 @@ public final class PreviewWorker implements AutoCloseable {
         new SettingsActivitiesImpl(config.repositories()),
         new CleanupActivitiesImpl(client),
         new NotificationActivitiesImpl(
-            repository -> config.repositories().get().notificationUrl(repository, config.env())));
+            repository -> config.repositories().get().notificationUrl(repository, config.env())),
+        new AdmissionActivitiesImpl(client));
 
     // Forge allows 60 requests a minute per token: the cap holds across every worker polling
     // this task queue, because the server enforces it per task queue.

@@ -16,6 +16,7 @@ import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.Inventory;
+import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupReport;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupRequest;
@@ -87,6 +88,7 @@ class CleanupAgainstSimulatorTest {
       env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env.registerSearchAttribute("PreviewQueuePosition", IndexedValueType.INDEXED_VALUE_TYPE_INT);
     forge =
         ForgeSimulator.builder().token("sim-token-abc").clock(new TestServiceClock(env)).build();
     forge.start();
@@ -135,8 +137,16 @@ class CleanupAgainstSimulatorTest {
         };
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(
-        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
-    worker.registerActivitiesImplementations(github, health, clone, settings, known);
+        PreviewEnvironmentWorkflowImpl.class,
+        PreviewCleanupWorkflowImpl.class,
+        AdmissionWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        github,
+        health,
+        clone,
+        settings,
+        known,
+        new AdmissionActivitiesImpl(env.getWorkflowClient()));
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE)
         .registerActivitiesImplementations(
             new ForgeActivitiesImpl(client, PreviewSecrets.fromString(SECRET_KEY), name -> null));

@@ -12,6 +12,7 @@ import dev.forgepreview.activities.forge.ForgeClientConfig;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.simulator.ForgeSimulator;
+import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflowImpl;
@@ -72,6 +73,7 @@ class PinnedDeploymentAgainstSimulatorTest {
       env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env.registerSearchAttribute("PreviewQueuePosition", IndexedValueType.INDEXED_VALUE_TYPE_INT);
     forge =
         ForgeSimulator.builder()
             .token("sim-token-abc")
@@ -82,12 +84,14 @@ class PinnedDeploymentAgainstSimulatorTest {
     when(health.checkConnectivity(any())).thenReturn(200);
 
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        PreviewEnvironmentWorkflowImpl.class, AdmissionWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         github,
         health,
         clone,
-        new SettingsActivitiesImpl(() -> RepositorySettings.parse(REPOSITORIES, "test")));
+        new SettingsActivitiesImpl(() -> RepositorySettings.parse(REPOSITORIES, "test")),
+        new AdmissionActivitiesImpl(env.getWorkflowClient()));
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE)
         .registerActivitiesImplementations(
             new ForgeActivitiesImpl(

@@ -13,6 +13,7 @@ import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.Inventory;
+import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.DestroySignal;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
@@ -80,6 +81,7 @@ class PreviewAgainstSimulatorTest {
       env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env.registerSearchAttribute("PreviewQueuePosition", IndexedValueType.INDEXED_VALUE_TYPE_INT);
     forge =
         ForgeSimulator.builder().token("sim-token-abc").clock(new TestServiceClock(env)).build();
     forge.start();
@@ -100,9 +102,14 @@ class PreviewAgainstSimulatorTest {
 
   private PreviewEnvironmentWorkflow startPreview(ForgeActivities activities) {
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        PreviewEnvironmentWorkflowImpl.class, AdmissionWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        github, health, clone, new SettingsActivitiesImpl(() -> SETTINGS));
+        github,
+        health,
+        clone,
+        new SettingsActivitiesImpl(() -> SETTINGS),
+        new AdmissionActivitiesImpl(env.getWorkflowClient()));
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(activities);
     env.start();
     PreviewEnvironmentWorkflow workflow =

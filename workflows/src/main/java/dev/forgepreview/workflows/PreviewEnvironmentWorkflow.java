@@ -27,6 +27,14 @@ public interface PreviewEnvironmentWorkflow {
   @SignalMethod(name = PreviewIds.SIGNAL_EXTEND)
   void extend(ExtendSignal signal);
 
+  /** From the admission coordinator: the slot is granted (with the pools' integers). */
+  @SignalMethod(name = PreviewIds.SIGNAL_ADMITTED)
+  void admitted(Admission.SlotGrant grant);
+
+  /** From the admission coordinator: the preview's place in the queue. */
+  @SignalMethod(name = PreviewIds.SIGNAL_QUEUED)
+  void queued(Admission.QueueNotice notice);
+
   @QueryMethod(name = PreviewIds.QUERY_STATUS)
   PreviewStatus status();
 }

@@ -1,7 +1,15 @@
 package dev.forgepreview.workflows;
 
+import dev.forgepreview.workflows.Admission.IntRange;
+import dev.forgepreview.workflows.Admission.Outcome;
+import dev.forgepreview.workflows.Admission.QueueNotice;
+import dev.forgepreview.workflows.Admission.SlotGrant;
+import dev.forgepreview.workflows.Admission.SlotRelease;
+import dev.forgepreview.workflows.Admission.SlotRequest;
+import dev.forgepreview.workflows.PreviewSettings.AdmissionSettings;
 import dev.forgepreview.workflows.PreviewSettings.Backend;
 import dev.forgepreview.workflows.StepRunner.StepFailed;
+import dev.forgepreview.workflows.activities.AdmissionActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.CommenterPermission;
 import dev.forgepreview.workflows.activities.GitHubActivities.PermissionRequest;
@@ -66,6 +74,23 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       new ComposePipeline(state, steps, compensations, this::publish);
   private UpdateSignal pendingUpdate;
 
+  /**
+   * Version 1: the preview asks its admission coordinator for a slot (waiting {@code QUEUED}),
+   * takes its Redis database from it, flushes that database on rollbacks too, reports how its
+   * provisioning ended and releases the slot when its teardown ends. Runs recorded before it replay
+   * without those commands.
+   */
+  private static final String ADMISSION = "admission";
+
+  /** The coordinator this preview asked, or holds a slot of; null: none (older runs). */
+  private String admissionCoordinator;
+
+  private SlotGrant grant;
+  private QueueNotice queueNotice;
+
+  /** How the provisioning failed, for the coordinator's circuit breaker; null: no failure. */
+  private Outcome failure;
+
   /** A start that reached this run while it was ending; it begins a fresh run afterwards. */
   private UpdateSignal pendingStart;
 
@@ -106,6 +131,9 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       if (!loadSettings()) {
         return finish();
       }
+      if (Workflow.getVersion(ADMISSION, Workflow.DEFAULT_VERSION, 1) >= 1 && !awaitAdmission()) {
+        return finish();
+      }
       provision();
     }
     if (state.phase == Phase.READY || state.phase == Phase.UPDATING) {
@@ -120,6 +148,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
    * same id, now that everything of the old one is gone.
    */
   private PreviewStatus finish() {
+    releaseSlot();
     Workflow.await(Workflow::isEveryHandlerFinished);
     if (pendingStart != null
         && state.phase.isFinal()
@@ -227,6 +256,20 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   }
 
   @Override
+  public void admitted(SlotGrant slot) {
+    if (slot != null && grant == null) {
+      grant = slot;
+    }
+  }
+
+  @Override
+  public void queued(QueueNotice notice) {
+    if (notice != null && grant == null) {
+      queueNotice = notice;
+    }
+  }
+
+  @Override
   public PreviewStatus status() {
     return state.status();
   }
@@ -280,6 +323,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
       noticeCancellation();
       if (!destroyRequested) {
         fail(e);
+        // A deployment that ran and failed (its log attached) failed on the PR's own code.
+        failure = e.log() != null ? Outcome.CODE_FAILURE : Outcome.INFRASTRUCTURE_FAILURE;
       }
       rollingBack = true;
       rollBack();
@@ -300,6 +345,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     }
     state.setPhase(Phase.READY);
     publish();
+    reportSuccess();
     notifyPhase(Phase.READY);
   }
 
@@ -488,7 +534,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
             destroySignal,
             destroyRequested,
             List.copyOf(recentDeliveries),
-            state.requestedSha);
+            state.requestedSha,
+            admissionCoordinator);
     Workflow.continueAsNew(state.request.withCarried(carried));
   }
 
@@ -531,6 +578,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     seen.addAll(recentDeliveries);
     recentDeliveries.clear();
     seen.forEach(this::remember);
+    admissionCoordinator = carried.admissionCoordinator();
     compensations.registerEverything();
   }
 
@@ -553,7 +601,14 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   }
 
   private void rollBack() {
-    Workflow.newDetachedCancellationScope(() -> state.leftBehind.addAll(compensations.compensate()))
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              if (admissionCoordinator != null) {
+                // The Redis database goes back to the pool: nothing of this preview may stay in it.
+                compensations.flushRedis();
+              }
+              state.leftBehind.addAll(compensations.compensate());
+            })
         .run();
   }
 
@@ -572,6 +627,137 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.setPhase(Phase.TEARDOWN_FAILED);
     publish();
     notifyPhase(Phase.TEARDOWN_FAILED);
+  }
+
+  // ---- admission -------------------------------------------------------------------------
+
+  /**
+   * Asks the coordinator for a slot and waits {@code QUEUED} until it grants one, publishing the
+   * place it is told. False when a destroy (a closed pull request) came first: the preview left the
+   * queue and ends DESTROYED, nothing created.
+   */
+  private boolean awaitAdmission() {
+    PreviewSettings settings = state.settings;
+    AdmissionSettings rules = settings.admissionOrDefaults();
+    admissionCoordinator =
+        PreviewIds.admissionId(state.request.owner(), state.request.repo(), settings);
+    Map<String, IntRange> pools = new HashMap<>();
+    if (settings.mode() == PreviewSettings.Mode.SHARED) {
+      pools.put(
+          Admission.REDIS_POOL,
+          new IntRange(rules.redisFirstDatabase(), rules.redisLastDatabase()));
+    }
+    long queuedAt = Workflow.currentTimeMillis();
+    String startedAt = PreviewState.now();
+    int step = state.steps.size();
+    state.steps.add(
+        new StepRecord(
+            "admission", StepRecord.StepState.RUNNING, 1, startedAt, null, admissionCoordinator));
+    state.setPhase(Phase.QUEUED);
+    admission("Ask " + admissionCoordinator + " for a slot")
+        .requestSlot(
+            new SlotRequest(
+                admissionCoordinator,
+                state.previewId,
+                PreviewIds.repositoryKey(state.request.owner(), state.request.repo()),
+                settings.maxConcurrentPreviews(),
+                pools,
+                rules.breakerFailures(),
+                rules.breakerCoolDown()));
+    while (grant == null && !destroyRequested) {
+      Workflow.await(() -> grant != null || destroyRequested || queueNotice != null);
+      if (queueNotice != null && grant == null && !destroyRequested) {
+        QueueNotice notice = queueNotice;
+        queueNotice = null;
+        state.queue =
+            new PreviewStatus.QueueStatus(
+                notice.position(), notice.length(), notice.reason(), admissionCoordinator);
+        Workflow.upsertTypedSearchAttributes(
+            PreviewIds.QUEUE_POSITION.valueSet((long) notice.position()));
+        state.updateDetails();
+        publish();
+      }
+    }
+    state.queue = null;
+    Workflow.upsertTypedSearchAttributes(PreviewIds.QUEUE_POSITION.valueUnset());
+    state.steps.set(
+        step,
+        new StepRecord(
+            "admission",
+            grant != null ? StepRecord.StepState.SUCCEEDED : StepRecord.StepState.FAILED,
+            1,
+            startedAt,
+            PreviewState.now(),
+            grant != null
+                ? "slot granted by " + admissionCoordinator
+                : "left the queue: destroy requested"));
+    if (destroyRequested) {
+      // Out of the queue (or the slot just granted given back) with nothing created.
+      finishDestroyed();
+      return false;
+    }
+    Integer redis = grant.allocated() == null ? null : grant.allocated().get(Admission.REDIS_POOL);
+    if (redis != null) {
+      state.names = state.names.withRedisDatabase(redis);
+    }
+    // The lifetime counts from the admission, not from the request.
+    state.expiresAtMillis += Workflow.currentTimeMillis() - queuedAt;
+    if (pendingUpdate != null && pendingUpdate.headSha() != null) {
+      // Commits pushed while queued: the first deployment takes the newest one.
+      state.headSha = pendingUpdate.headSha();
+      if (pendingUpdate.branch() != null) {
+        state.branch = pendingUpdate.branch();
+      }
+      pendingUpdate = null;
+    }
+    state.setPhase(Phase.PROVISIONING);
+    return true;
+  }
+
+  private void reportSuccess() {
+    if (admissionCoordinator == null) {
+      return;
+    }
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                admission("Report the success to " + admissionCoordinator)
+                    .reportOutcome(
+                        new SlotRelease(admissionCoordinator, state.previewId, Outcome.SUCCEEDED));
+              } catch (ActivityFailure e) {
+                state.warnings.add(
+                    "the admission coordinator was not told of the success: "
+                        + FailureText.reason(e));
+              }
+            })
+        .run();
+  }
+
+  /** Frees the slot (or the place in the queue) once everything of this run is gone. */
+  private void releaseSlot() {
+    if (admissionCoordinator == null) {
+      return;
+    }
+    String coordinator = admissionCoordinator;
+    admissionCoordinator = null;
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                admission("Release the slot of " + coordinator)
+                    .releaseSlot(new SlotRelease(coordinator, state.previewId, failure));
+              } catch (ActivityFailure e) {
+                // The coordinator's reconciliation frees it once this run has ended.
+                state.warnings.add(
+                    "the slot was not released (the coordinator frees it later): "
+                        + FailureText.reason(e));
+              }
+            })
+        .run();
+  }
+
+  private AdmissionActivities admission(String summary) {
+    return Workflow.newActivityStub(
+        AdmissionActivities.class, state.options.compensation(summary, PreviewIds.TASK_QUEUE));
   }
 
   // ---- comment permissions ---------------------------------------------------------------

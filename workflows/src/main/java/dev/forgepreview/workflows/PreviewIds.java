@@ -21,6 +21,24 @@ public final class PreviewIds {
   public static final String SIGNAL_EXTEND = "extend";
   public static final String QUERY_STATUS = "status";
 
+  /** The admission coordinator's workflow type ({@link AdmissionWorkflow}). */
+  public static final String ADMISSION_WORKFLOW_TYPE = "AdmissionWorkflow";
+
+  /** Coordinator → preview: the slot is granted. */
+  public static final String SIGNAL_ADMITTED = "admitted";
+
+  /** Coordinator → preview: its place in the queue. */
+  public static final String SIGNAL_QUEUED = "queued";
+
+  public static final String SIGNAL_REQUEST = "request";
+  public static final String SIGNAL_RELEASE = "release";
+  public static final String SIGNAL_REPORT = "report";
+
+  /** Operator → coordinator: close a repository's circuit breaker. */
+  public static final String SIGNAL_RESET_BREAKER = "resetBreaker";
+
+  public static final String QUERY_ADMISSION = "admission";
+
   public static final SearchAttributeKey<String> REPOSITORY =
       SearchAttributeKey.forKeyword("PreviewRepository");
   public static final SearchAttributeKey<Long> PULL_REQUEST =
@@ -28,7 +46,12 @@ public final class PreviewIds {
   public static final SearchAttributeKey<String> PHASE =
       SearchAttributeKey.forKeyword("PreviewPhase");
 
+  /** A queued preview's place in its coordinator's queue (1 = next); unset once admitted. */
+  public static final SearchAttributeKey<Long> QUEUE_POSITION =
+      SearchAttributeKey.forLong("PreviewQueuePosition");
+
   private static final String PREFIX = "preview:";
+  private static final String ADMISSION_PREFIX = "admission:";
 
   private PreviewIds() {}
 
@@ -52,6 +75,18 @@ public final class PreviewIds {
   /** {@code owner/repo}, lower-cased: the value of the {@code PreviewRepository} attribute. */
   public static String repositoryKey(String owner, String repo) {
     return owner.toLowerCase(Locale.ROOT) + '/' + repo.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The admission coordinator of a repository's previews: {@code admission:forge-server:{id}} for a
+   * shared server (one coordinator for every repository on it), else {@code
+   * admission:{owner}:{repo}}.
+   */
+  public static String admissionId(String owner, String repo, PreviewSettings settings) {
+    if (settings.mode() == PreviewSettings.Mode.SHARED && settings.sharedServerId() != null) {
+      return ADMISSION_PREFIX + "forge-server:" + settings.sharedServerId();
+    }
+    return ADMISSION_PREFIX + owner.toLowerCase(Locale.ROOT) + ':' + repo.toLowerCase(Locale.ROOT);
   }
 
   /** Whether a workflow id follows {@link #workflowId}. */

@@ -17,4 +17,11 @@ public record PreviewResourceNames(
     String siteUser,
     String database,
     String databaseUser,
-    int redisDatabase) {}
+    int redisDatabase) {
+
+  /** These names with the Redis database the admission coordinator allocated. */
+  public PreviewResourceNames withRedisDatabase(int allocated) {
+    return new PreviewResourceNames(
+        scheme, server, siteDomain, siteUser, database, databaseUser, allocated);
+  }
+}

@@ -41,7 +41,14 @@ public record PreviewSettings(
     String deployScript,
     Backend backend,
     ComposeHost compose,
-    Notifications notifications) {
+    Notifications notifications,
+    String label,
+    AdmissionSettings admission) {
+
+  /** The admission settings, the defaults when settings from before them carry none. */
+  public AdmissionSettings admissionOrDefaults() {
+    return admission == null ? AdmissionSettings.defaults() : admission;
+  }
 
   /** Where previews run: Forge (the default) or a docker compose project on a host of our own. */
   public enum Backend {
@@ -158,6 +165,8 @@ public record PreviewSettings(
         deployScript,
         null,
         null,
+        null,
+        null,
         null);
   }
 
@@ -208,7 +217,9 @@ public record PreviewSettings(
         deployScript,
         backend,
         compose,
-        notifications == null ? null : notifications.withoutUrl());
+        notifications == null ? null : notifications.withoutUrl(),
+        label,
+        admission);
   }
 
   public enum Mode {
@@ -218,7 +229,23 @@ public record PreviewSettings(
 
   public enum Trigger {
     AUTO,
-    COMMENT
+    COMMENT,
+    /** Adding {@link #label} to a pull request starts its preview, removing it destroys it. */
+    LABEL
+  }
+
+  /**
+   * The admission coordinator's per-repository rules: the Redis databases a shared server hands out
+   * ({@code redisFirstDatabase}…{@code redisLastDatabase}, unique among live previews on the
+   * server), and the circuit breaker: {@code breakerFailures} infrastructure failures in a row open
+   * it, {@code breakerCoolDown} (ISO-8601) later one probe preview may run.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record AdmissionSettings(
+      int redisFirstDatabase, int redisLastDatabase, int breakerFailures, String breakerCoolDown) {
+    public static AdmissionSettings defaults() {
+      return new AdmissionSettings(1, 15, 3, "PT15M");
+    }
   }
 
   /** The body a notification is sent as. */

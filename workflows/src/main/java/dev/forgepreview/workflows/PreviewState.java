@@ -53,6 +53,10 @@ final class PreviewState {
   String failureLog;
 
   UpdateFailure lastUpdateFailure;
+
+  /** The place in the admission queue, as the coordinator last told it (while QUEUED). */
+  PreviewStatus.QueueStatus queue;
+
   long expiresAtMillis;
   int deployments;
   int deploymentsThisRun;
@@ -83,7 +87,8 @@ final class PreviewState {
         names,
         List.copyOf(leftBehind),
         startAfterTeardown,
-        compose);
+        compose,
+        phase == Phase.QUEUED ? queue : null);
   }
 
   /** The phase, in the search attributes and the Web UI's details too. */
@@ -113,6 +118,16 @@ final class PreviewState {
           .append(request.number());
     }
     details.append("\n\n");
+    if (phase == Phase.QUEUED && queue != null) {
+      details
+          .append("Queued: position ")
+          .append(queue.position())
+          .append(" of ")
+          .append(queue.length())
+          .append(" (")
+          .append(FailureText.clip(queue.reason()))
+          .append(")\n\n");
+    }
     if (previewUrl != null) {
       details.append("URL: ").append(previewUrl).append("\n\n");
     }

@@ -13,7 +13,9 @@ import java.util.List;
  * names the preview gave (or will give) its resources, null before its settings are loaded. {@code
  * leftBehind} lists what a teardown or rollback could not delete ({@link Phase#TEARDOWN_FAILED});
  * {@code startAfterTeardown} names who asked for a fresh preview while this one was being torn down
- * (it starts once the teardown is done). Fields added later may be null in older results.
+ * (it starts once the teardown is done). {@code queue} is the preview's place while it is {@link
+ * Phase#QUEUED} (as its admission coordinator last told it), null otherwise. Fields added later may
+ * be null in older results.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewStatus(
@@ -38,7 +40,65 @@ public record PreviewStatus(
     PreviewResourceNames names,
     List<Leftover> leftBehind,
     String startAfterTeardown,
-    ComposeResources compose) {
+    ComposeResources compose,
+    QueueStatus queue) {
+
+  /**
+   * A queued preview's place: {@code position} of {@code length} previews waiting for the same
+   * coordinator, and why it waits ("waiting for a slot: 3 of 3 previews of acme/shop run", an open
+   * circuit breaker, no free Redis database).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record QueueStatus(int position, int length, String reason, String coordinatorId) {}
+
+  /** A status without the compose resources and the queue: what runs from before them answered. */
+  public PreviewStatus(
+      String previewId,
+      String repository,
+      int pullRequest,
+      Phase phase,
+      String previewUrl,
+      String branch,
+      String headSha,
+      String deployedSha,
+      ForgeResources resources,
+      List<StepRecord> steps,
+      List<String> warnings,
+      String expiresAt,
+      String failedStep,
+      String failureReason,
+      List<String> rolledBack,
+      int deployments,
+      String failureLog,
+      UpdateFailure lastUpdateFailure,
+      PreviewResourceNames names,
+      List<Leftover> leftBehind,
+      String startAfterTeardown) {
+    this(
+        previewId,
+        repository,
+        pullRequest,
+        phase,
+        previewUrl,
+        branch,
+        headSha,
+        deployedSha,
+        resources,
+        steps,
+        warnings,
+        expiresAt,
+        failedStep,
+        failureReason,
+        rolledBack,
+        deployments,
+        failureLog,
+        lastUpdateFailure,
+        names,
+        leftBehind,
+        startAfterTeardown,
+        null,
+        null);
+  }
 
   /** A Forge status without names and the teardown fields: what runs from before them answered. */
   public PreviewStatus(
@@ -81,7 +141,6 @@ public record PreviewStatus(
         lastUpdateFailure,
         null,
         List.of(),
-        null,
         null);
   }
 }

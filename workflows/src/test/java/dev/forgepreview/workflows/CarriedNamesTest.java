@@ -132,7 +132,6 @@ class CarriedNamesTest {
               null,
               carried,
               List.of(),
-              null,
               null);
       PreviewEnvironmentWorkflow workflow = activities.start(carrying(status));
       awaitPhase(activities, workflow, Phase.READY);

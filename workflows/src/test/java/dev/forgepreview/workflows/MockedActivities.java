@@ -64,9 +64,18 @@ final class MockedActivities implements AutoCloseable {
     registerSearchAttributes(env);
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(
-        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
+        PreviewEnvironmentWorkflowImpl.class,
+        PreviewCleanupWorkflowImpl.class,
+        AdmissionWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        clone, github, health, settings, cleanup, compose, notifications);
+        clone,
+        github,
+        health,
+        settings,
+        cleanup,
+        compose,
+        notifications,
+        new ClientAdmissionActivities(env.getWorkflowClient()));
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
     happyPath(previewSettings);
   }
@@ -78,6 +87,8 @@ final class MockedActivities implements AutoCloseable {
         PreviewIds.PULL_REQUEST.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
     env.registerSearchAttribute(
         PreviewIds.PHASE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    env.registerSearchAttribute(
+        PreviewIds.QUEUE_POSITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
   }
 
   private void happyPath(PreviewSettings previewSettings) {

@@ -59,6 +59,7 @@ class PreviewLifecycleTest {
           .extracting(StepRecord::name)
           .containsExactly(
               "load-settings",
+              "admission",
               "create-server",
               "wait-server-ready",
               "create-site",
@@ -77,7 +78,8 @@ class PreviewLifecycleTest {
               "connectivity");
       assertThat(status.steps()).allMatch(s -> s.state() == StepState.SUCCEEDED);
       assertThat(Instant.parse(status.expiresAt()))
-          .isEqualTo(Instant.parse(status.steps().get(0).finishedAt()).plus(Duration.ofDays(7)));
+          .isEqualTo(
+              Instant.parse(step(status, "admission").finishedAt()).plus(Duration.ofDays(7)));
       ArgumentCaptor<ForgeActivities.WriteEnvironmentRequest> env =
           ArgumentCaptor.forClass(ForgeActivities.WriteEnvironmentRequest.class);
       verify(activities.forge).writeEnvironment(env.capture());
@@ -330,7 +332,8 @@ class PreviewLifecycleTest {
 
       PreviewStatus status = workflow.status();
       assertThat(Instant.parse(status.expiresAt()))
-          .isEqualTo(Instant.parse(status.steps().get(0).finishedAt()).plus(Duration.ofDays(8)));
+          .isEqualTo(
+              Instant.parse(step(status, "admission").finishedAt()).plus(Duration.ofDays(8)));
     }
   }
 
@@ -539,5 +542,9 @@ class PreviewLifecycleTest {
       activities.env.sleep(Duration.ofSeconds(1));
     }
     throw new AssertionError("condition not reached within 2000 simulated seconds");
+  }
+
+  static StepRecord step(PreviewStatus status, String name) {
+    return status.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
   }
 }

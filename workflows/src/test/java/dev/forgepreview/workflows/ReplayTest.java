@@ -74,6 +74,29 @@ class ReplayTest {
    */
   private static final String NOTIFIED = "histories/preview-notified-forced-redeploy.json";
 
+  /**
+   * An admission coordinator of a shared server (cap 1): a grant, a queued preview, one that left
+   * the queue, releases, a breaker reset and a reconciliation.
+   */
+  static final String COORDINATOR = "histories/admission-coordinator.json";
+
+  /** A preview with the {@code admission} version: queued, granted a Redis database, destroyed. */
+  static final String ADMITTED = "histories/preview-admitted.json";
+
+  @Test
+  void recordedCoordinatorHistoryReplaysWithoutNonDeterminism() throws Exception {
+    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(COORDINATOR));
+    assertThat(history.getEvents()).hasSizeGreaterThan(20);
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker =
+          env.newWorker(
+              PreviewIds.TASK_QUEUE,
+              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
+      worker.registerWorkflowImplementationTypes(AdmissionWorkflowImpl.class);
+      WorkflowReplayer.replayWorkflowExecution(history, worker);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -85,7 +108,8 @@ class ReplayTest {
         PINNED,
         ENDING,
         LEGACY_TEARDOWN,
-        NOTIFIED
+        NOTIFIED,
+        ADMITTED
       })
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));

@@ -137,6 +137,12 @@ final class TestSettings {
     return with(s, "notifications", n);
   }
 
+  /** {@code s} with the cap and the admission settings given. */
+  static PreviewSettings withAdmission(
+      PreviewSettings s, int cap, PreviewSettings.AdmissionSettings admission) {
+    return with(with(s, "maxConcurrentPreviews", cap), "admission", admission);
+  }
+
   static PreviewRequest request(int number, String branch, String sha) {
     return new PreviewRequest("acme", "shop", number, branch, sha, "octocat", null);
   }

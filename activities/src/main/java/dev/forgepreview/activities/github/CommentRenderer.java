@@ -38,6 +38,7 @@ public final class CommentRenderer {
     md.append(marker(previewId)).append('\n');
     Phase phase = status.phase() == null ? Phase.PROVISIONING : status.phase();
     switch (phase) {
+      case QUEUED -> queued(md, status);
       case PROVISIONING, DEPLOYING, UPDATING -> building(md, phase, status);
       case READY -> ready(md, status);
       case FAILED -> failed(md, status);
@@ -51,6 +52,29 @@ public final class CommentRenderer {
       md.append("\n\n… (truncated)\n");
     }
     return md.toString();
+  }
+
+  /**
+   * "Queued, position 3 of 5": the place as the admission coordinator last told it (it tells a
+   * queued preview again only when its position crosses 100, 50, 20, 10, 5, 3, 2, 1 or its reason
+   * changes, so this comment is not rewritten on every grant).
+   */
+  private static void queued(StringBuilder md, PreviewStatus status) {
+    md.append("### ⏳ Preview environment queued\n\n");
+    PreviewStatus.QueueStatus queue = status.queue();
+    if (queue == null) {
+      md.append("Queued: waiting for a slot.\n\n");
+    } else {
+      md.append("Queued, position ")
+          .append(queue.position())
+          .append(" of ")
+          .append(queue.length())
+          .append(": ")
+          .append(escape(queue.reason()))
+          .append(".\n\n");
+    }
+    md.append("It starts by itself once a slot is free; comment `/destroy` (or close the pull ")
+        .append("request) to leave the queue.\n\n");
   }
 
   private static void building(StringBuilder md, Phase phase, PreviewStatus status) {

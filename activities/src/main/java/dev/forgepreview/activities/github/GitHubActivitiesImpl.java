@@ -337,6 +337,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
 
   static String deploymentState(Phase phase) {
     return switch (phase) {
+      case QUEUED -> "queued";
       case PROVISIONING, DEPLOYING, UPDATING -> "in_progress";
       case READY -> "success";
       case FAILED -> "failure";
@@ -347,6 +348,13 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
   private static String description(PreviewStatus status) {
     String text =
         switch (status.phase()) {
+          case QUEUED ->
+              status.queue() == null
+                  ? "Queued"
+                  : "Queued, position "
+                      + status.queue().position()
+                      + " of "
+                      + status.queue().length();
           case PROVISIONING -> "Provisioning the preview";
           case DEPLOYING -> "Deploying the preview";
           case UPDATING -> "Updating the preview";

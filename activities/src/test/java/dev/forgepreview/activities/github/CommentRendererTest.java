@@ -20,6 +20,19 @@ class CommentRendererTest {
   }
 
   @Test
+  void queuedShowsThePositionAndWhy() {
+    String md =
+        CommentRenderer.render(
+            ID, Statuses.queued(3, 5, "waiting for a slot: 3 of 3 previews of acme/shop run"));
+
+    assertThat(md)
+        .contains("### ⏳ Preview environment queued")
+        .contains("Queued, position 3 of 5: waiting for a slot: 3 of 3 previews of acme/shop run.")
+        .contains("`/destroy`");
+    assertThat(GitHubActivitiesImpl.deploymentState(Phase.QUEUED)).isEqualTo("queued");
+  }
+
+  @Test
   void buildingListsTheStepsSoFarWithStateEmojis() {
     String md = CommentRenderer.render(ID, Statuses.building());
 
@@ -103,7 +116,6 @@ class CommentRendererTest {
                 new Leftover(
                     "site", "pr-42-shop.preview.example.com", "FORBIDDEN: 403 token revoked"),
                 new Leftover("database", "pr_42", "FAILED: 422 database is in use")),
-            null,
             null);
 
     String md = CommentRenderer.render(ID, status);

@@ -77,4 +77,33 @@ final class Statuses {
   static StepRecord step(String name, StepState state, String message) {
     return new StepRecord(name, state, 1, "2030-01-01T12:00:00Z", null, message);
   }
+
+  /** Queued at {@code position} of {@code length}. */
+  static PreviewStatus queued(int position, int length, String reason) {
+    PreviewStatus s = of(Phase.QUEUED);
+    return new PreviewStatus(
+        s.previewId(),
+        s.repository(),
+        s.pullRequest(),
+        Phase.QUEUED,
+        null,
+        s.branch(),
+        s.headSha(),
+        null,
+        s.resources(),
+        s.steps(),
+        s.warnings(),
+        s.expiresAt(),
+        null,
+        null,
+        List.of(),
+        0,
+        null,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        new PreviewStatus.QueueStatus(position, length, reason, "admission:acme:shop"));
+  }
 }

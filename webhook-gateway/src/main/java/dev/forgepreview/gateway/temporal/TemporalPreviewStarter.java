@@ -12,7 +12,6 @@ import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
 import dev.forgepreview.workflows.PreviewIds;
 import dev.forgepreview.workflows.PreviewRequest;
 import dev.forgepreview.workflows.UpdateSignal;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -27,7 +26,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -148,42 +146,6 @@ public class TemporalPreviewStarter implements PreviewStarter {
   @Override
   public boolean destroy(String workflowId, DestroySignal destroy) {
     return signal(workflowId, PreviewIds.SIGNAL_DESTROY, destroy);
-  }
-
-  @Override
-  public boolean isRunning(String workflowId) {
-    try {
-      return metrics
-              .temporalCall("describe", () -> client.newUntypedWorkflowStub(workflowId).describe())
-              .getStatus()
-          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-    } catch (WorkflowNotFoundException e) {
-      return false;
-    } catch (WorkflowException | StatusRuntimeException e) {
-      throw unavailable("describe", workflowId, e);
-    }
-  }
-
-  @Override
-  public OptionalLong runningPreviews(String repositoryKey) {
-    String query =
-        "WorkflowType = '"
-            + PreviewIds.WORKFLOW_TYPE
-            + "' AND ExecutionStatus = 'Running' AND "
-            + PreviewIds.REPOSITORY.getName()
-            + " = '"
-            + repositoryKey.replace("'", "")
-            + "'";
-    try {
-      return OptionalLong.of(
-          metrics.temporalCall("count", () -> client.countWorkflows(query)).getCount());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        LOG.debug("this Temporal server cannot count workflows; the concurrency limit is off");
-        return OptionalLong.empty();
-      }
-      throw unavailable("count", repositoryKey, e);
-    }
   }
 
   @Override

@@ -19,7 +19,12 @@ record GitHubEvent(
     Comment comment,
     Repository repository,
     Account sender,
-    String zen) {
+    String zen,
+    Label label) {
+
+  /** The label a {@code labeled} or {@code unlabeled} delivery is about. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Label(String name) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

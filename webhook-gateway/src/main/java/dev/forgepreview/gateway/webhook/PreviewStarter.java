@@ -3,7 +3,6 @@ package dev.forgepreview.gateway.webhook;
 import dev.forgepreview.workflows.DestroySignal;
 import dev.forgepreview.workflows.PreviewRequest;
 import dev.forgepreview.workflows.UpdateSignal;
-import java.util.OptionalLong;
 
 /**
  * The gateway's only way to Temporal. Implementations throw {@link PreviewServiceException} when
@@ -32,15 +31,6 @@ public interface PreviewStarter {
    * @return false when no workflow with this id is running
    */
   boolean destroy(String workflowId, DestroySignal destroy);
-
-  /** Whether a preview workflow with this id is running. */
-  boolean isRunning(String workflowId);
-
-  /**
-   * How many previews of {@code owner/repo} (lower-cased) are running, from Temporal's visibility;
-   * empty when the server cannot count (the in-memory test server).
-   */
-  OptionalLong runningPreviews(String repositoryKey);
 
   /** Whether the workflow service answers within its health timeout. */
   boolean isReachable();

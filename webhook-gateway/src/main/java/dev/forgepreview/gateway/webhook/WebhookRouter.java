@@ -17,7 +17,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,14 +79,7 @@ public class WebhookRouter {
                         HttpStatus.FORBIDDEN,
                         "repository " + owner + "/" + repo + " is not allowed"));
     Delivery delivery =
-        new Delivery(
-            event,
-            deliveryId,
-            owner,
-            repo,
-            settings.trigger(),
-            settings.maxConcurrentPreviews(),
-            payload);
+        new Delivery(event, deliveryId, owner, repo, settings.trigger(), settings.label(), payload);
     WebhookResponse response =
         switch (event) {
           case "pull_request" -> pullRequest(delivery);
@@ -113,7 +105,7 @@ public class WebhookRouter {
       String owner,
       String repo,
       Trigger trigger,
-      int maxConcurrentPreviews,
+      @Nullable String label,
       GitHubEvent payload) {
 
     String workflowId(int number) {
@@ -151,9 +143,13 @@ public class WebhookRouter {
         if (fork) {
           yield WebhookResponse.ignored(workflowId, FORK);
         }
-        if (delivery.trigger() != Trigger.AUTO) {
+        if (delivery.trigger() == Trigger.COMMENT) {
           yield WebhookResponse.ignored(
               workflowId, "trigger is comment: comment /preview to start");
+        }
+        if (delivery.trigger() == Trigger.LABEL) {
+          yield WebhookResponse.ignored(
+              workflowId, "trigger is label: add the label " + delivery.label() + " to start");
         }
         yield start(delivery, number, startUpdate, "pull_request " + action);
       }
@@ -179,9 +175,51 @@ public class WebhookRouter {
             Boolean.TRUE.equals(pr.merged()) ? "pull request merged" : "pull request closed";
         yield destroy(workflowId, new DestroySignal(reason, delivery.sender()));
       }
+      case "labeled", "unlabeled" -> label(delivery, number, pr, action, startUpdate);
       default ->
           WebhookResponse.ignored(workflowId, "pull_request action " + action + " is not handled");
     };
+  }
+
+  /**
+   * {@code trigger: label}: adding the configured label starts the preview, removing it destroys
+   * it. The workflow checks the sender's permission as for a comment command (GitHub's triage role
+   * can label without write access), so both are sent as coming from a command.
+   */
+  private WebhookResponse label(
+      Delivery delivery,
+      int number,
+      GitHubEvent.PullRequest pr,
+      String action,
+      UpdateSignal startUpdate) {
+    String workflowId = delivery.workflowId(number);
+    if (delivery.trigger() != Trigger.LABEL) {
+      return WebhookResponse.ignored(
+          workflowId, "pull_request action " + action + " is not handled");
+    }
+    GitHubEvent.Label label = delivery.payload().label();
+    String name = label == null ? null : label.name();
+    if (name == null || !name.equalsIgnoreCase(delivery.label())) {
+      return WebhookResponse.ignored(
+          workflowId, "label " + name + " is not the preview label " + delivery.label());
+    }
+    String sender = delivery.sender();
+    if ("unlabeled".equals(action)) {
+      return destroy(
+          workflowId, new DestroySignal("label " + name + " removed by " + sender, sender, true));
+    }
+    if ("closed".equalsIgnoreCase(pr.state())) {
+      return WebhookResponse.ignored(workflowId, "label on a closed pull request");
+    }
+    UpdateSignal update =
+        new UpdateSignal(
+            startUpdate.headSha(),
+            startUpdate.branch(),
+            startUpdate.deliveryId(),
+            sender,
+            true,
+            true);
+    return start(delivery, number, update, "label " + name + " added by " + sender);
   }
 
   /**
@@ -244,21 +282,9 @@ public class WebhookRouter {
   }
 
   private WebhookResponse start(Delivery delivery, int number, UpdateSignal update, String why) {
+    // No counting here: beyond maxConcurrentPreviews the preview waits QUEUED for its admission
+    // coordinator's slot, which holds the cap exactly.
     String workflowId = delivery.workflowId(number);
-    int limit = delivery.maxConcurrentPreviews();
-    if (limit > 0 && !previews.isRunning(workflowId)) {
-      OptionalLong running =
-          previews.runningPreviews(PreviewIds.repositoryKey(delivery.owner(), delivery.repo()));
-      if (running.isPresent() && running.getAsLong() >= limit) {
-        LOG.info("not starting {}: {} previews already running", workflowId, running.getAsLong());
-        return WebhookResponse.ignored(
-            workflowId,
-            running.getAsLong()
-                + " previews already running for this repository (maxConcurrentPreviews "
-                + limit
-                + "): close one, then comment /preview");
-      }
-    }
     PreviewRequest request =
         new PreviewRequest(
             delivery.owner(),

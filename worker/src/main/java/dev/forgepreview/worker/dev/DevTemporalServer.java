@@ -37,7 +37,9 @@ public final class DevTemporalServer {
                         PreviewIds.PULL_REQUEST.getName(),
                         IndexedValueType.INDEXED_VALUE_TYPE_INT,
                         PreviewIds.PHASE.getName(),
-                        IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD))
+                        IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+                        PreviewIds.QUEUE_POSITION.getName(),
+                        IndexedValueType.INDEXED_VALUE_TYPE_INT))
                 .build());
     operator.shutdown();
     System.out.println(
