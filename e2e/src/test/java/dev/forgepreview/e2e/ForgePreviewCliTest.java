@@ -189,8 +189,7 @@ class ForgePreviewCliTest {
         .containsPattern("OK +cleanup schedule +preview-cleanup present")
         .containsPattern("OK +forge +token accepted")
         .containsPattern(
-            "OK +notifications acme/shop +json to localhost on \\[READY, FAILED,"
-                + " DESTROYED\\]")
+            "OK +notifications acme/shop +json to localhost on \\[READY, FAILED," + " DESTROYED\\]")
         .doesNotContain("e2e-secret-path");
   }
 }
