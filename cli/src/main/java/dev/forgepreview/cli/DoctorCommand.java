@@ -181,14 +181,14 @@ final class DoctorCommand implements Callable<Integer> {
                       + ": temporal operator search-attribute create (see the README)"));
       // Optional: only previews waiting for admission carry it, and list shows "-" without it.
       checks.add(
-          registered.get(Previews.QUEUE_POSITION.getName())
+          registered.get(PreviewIds.QUEUE_POSITION.getName())
                   == IndexedValueType.INDEXED_VALUE_TYPE_INT
               ? new Check(
-                  "queue position", State.OK, Previews.QUEUE_POSITION.getName() + " registered")
+                  "queue position", State.OK, PreviewIds.QUEUE_POSITION.getName() + " registered")
               : new Check(
                   "queue position",
                   State.WARN,
-                  Previews.QUEUE_POSITION.getName()
+                  PreviewIds.QUEUE_POSITION.getName()
                       + " (Int) is not registered: list shows no queue positions"));
     } catch (RuntimeException e) {
       checks.add(

@@ -15,7 +15,6 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.SearchAttributeKey;
 import io.temporal.failure.TemporalFailure;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,13 +32,6 @@ final class Previews {
   Previews(CliContext context) {
     this.context = context;
   }
-
-  /**
-   * A preview's place in its admission queue while it is {@code QUEUED}, set by the workflow.
-   * Reading it needs no registration: on a server where it is not registered no run carries it.
-   */
-  static final SearchAttributeKey<Long> QUEUE_POSITION =
-      SearchAttributeKey.forLong("PreviewQueuePosition");
 
   /**
    * One open preview, as {@code list} prints it; {@code queuePosition} is null unless the preview
@@ -101,7 +93,7 @@ final class Previews {
       String repo = attributes.get(PreviewIds.REPOSITORY);
       Long number = attributes.get(PreviewIds.PULL_REQUEST);
       String phaseName = attributes.get(PreviewIds.PHASE);
-      Long queuePosition = attributes.get(QUEUE_POSITION);
+      Long queuePosition = attributes.get(PreviewIds.QUEUE_POSITION);
       String url = "";
       String expiresAt = "";
       String expiresIn = "";

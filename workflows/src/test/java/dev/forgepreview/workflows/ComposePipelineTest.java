@@ -56,6 +56,7 @@ class ComposePipelineTest {
           .extracting(StepRecord::name)
           .containsExactly(
               "load-settings",
+              "admission",
               "checkout-source",
               "write-compose-file",
               "compose-up",
