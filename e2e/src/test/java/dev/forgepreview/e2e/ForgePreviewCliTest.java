@@ -21,7 +21,7 @@ class ForgePreviewCliTest {
 
   @Test
   void listStatusAndDestroyAPreview(E2eSystem system) throws Exception {
-    int number = 301;
+    int number = 311;
     String id = E2eSystem.workflowId(REPO, number);
     assertThat(system.sendPullRequest(REPO, "opened", number, E2eSystem.randomSha()))
         .isBetween(200, 299);

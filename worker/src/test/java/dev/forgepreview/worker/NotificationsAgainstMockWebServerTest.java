@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forgepreview.activities.notify.NotificationActivitiesImpl;
 import dev.forgepreview.settings.Env;
 import dev.forgepreview.settings.RepositorySettings;
+import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
@@ -73,6 +74,8 @@ class NotificationsAgainstMockWebServerTest {
     env.registerSearchAttribute("PreviewRepository", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute("PreviewPhase", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env.registerSearchAttribute(
+        PreviewIds.QUEUE_POSITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
     // Provisioning fails at its first step: the preview ends FAILED after its rollback.
     when(forge.createServer(any()))
         .thenThrow(
@@ -80,8 +83,10 @@ class NotificationsAgainstMockWebServerTest {
                 "POST /servers answered 422", FailureType.VALIDATION.name()));
     Env workerEnv = new Env(Map.of("PREVIEW_HOOK_URL", hook.url(SECRET_PATH).toString()));
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        PreviewEnvironmentWorkflowImpl.class, AdmissionWorkflowImpl.class);
     worker.registerActivitiesImplementations(
+        new AdmissionActivitiesImpl(env.getWorkflowClient()),
         github,
         health,
         clone,
