@@ -217,9 +217,10 @@ final class Report {
               + " both are chains of activities on one dev server on 2 cores, plus the 250 ms"
               + " poll before a READY preview is closed. The coordinator itself is one workflow"
               + " task per signal; the release → grant figure is its hand-off time. A preview is"
-              + " told its position only at 1, 2, 3, 5, 10, 20, … (the coordinator does not"
-              + " rewrite every queued PR on each grant), so the positions in `status` are a"
-              + " subset of the query's. A higher cap or faster Forge steps move the total."
+              + " told its exact position when it joins the queue, and afterwards only when it"
+              + " reaches 1, 2, 3, 5, 10, 20, … (the coordinator does not rewrite every queued"
+              + " PR on each grant), so `status` may lag the query between those. A higher cap"
+              + " or faster Forge steps move the total."
         });
   }
 
