@@ -14,7 +14,7 @@ import java.util.Locale;
  */
 public final class Bench {
   static final List<String> NAMES =
-      List.of("ingest", "orchestration", "burst", "scale", "clone", "soak", "compose");
+      List.of("ingest", "orchestration", "burst", "scale", "clone", "soak", "compose", "admission");
 
   record Config(Path root, boolean smoke) {
     String mode() {
@@ -55,6 +55,7 @@ public final class Bench {
               case "scale" -> ScaleBench.run(config);
               case "soak" -> SoakBench.run(config);
               case "compose" -> ComposeBench.run(config);
+              case "admission" -> AdmissionBench.run(config);
               case "clone" ->
                   dev.forgepreview.activities.ssh.CloneBench.run(
                       config.root(), config.smoke(), config.runDir("clone"));

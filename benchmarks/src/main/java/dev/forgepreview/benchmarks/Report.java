@@ -188,6 +188,42 @@ final class Report {
         });
   }
 
+  static {
+    SECTIONS.put(
+        "admission",
+        new String[] {
+          "8. Admission: a burst beyond `maxConcurrentPreviews`",
+          "**What:** 30 pull requests opened at once for one repository with"
+              + " `maxConcurrentPreviews: 5`: the most slots its admission coordinator held at once"
+              + " (replayed from the coordinator's whole grant/release history, every run: a grant"
+              + " is an `admitted` signal it sent, a release a `release` signal it received; also"
+              + " the most holders in any `admission` query answer), the queue positions seen (in"
+              + " the `admission` query and in the previews' own `status`), the time from the burst"
+              + " to the last preview READY, grants per minute (first to last grant) and the"
+              + " median time from a release to the next grant.\n\n**How:** `bin/benchmarks --only"
+              + " admission` (left out of `--smoke`; with `--smoke` 10 pull requests for a cap of"
+              + " 3). Processes: `temporal server start-dev`, the simulator (`--rate-limit 0`, every"
+              + " duration 0), the worker (`FORGE_RATE_LIMIT_PER_MINUTE=100000`) and the gateway."
+              + " The cheapest pipeline as in 3 (shared server, so the coordinator is"
+              + " `admission:forge-server:{id}` and also hands out the Redis databases 1–15),"
+              + " resource and deployment polls every 1 s. The 30 signed `opened` deliveries go"
+              + " to the gateway back to back; then the `admission` query and every open"
+              + " preview's `status` are read every 250 ms, and each preview is closed (a signed"
+              + " `closed` delivery) as soon as it is seen READY, so its teardown frees its slot"
+              + " for the next in the queue. A delivery the gateway refuses makes the benchmark"
+              + " fail; the figures never do.",
+          "**Limits:** a slot is held from the start of provisioning until the teardown ends, so"
+              + " the drain rate is the cap ÷ (provision + teardown time); at zero Forge delays"
+              + " both are chains of activities on one dev server on 2 cores, plus the 250 ms"
+              + " poll before a READY preview is closed. The coordinator itself is one workflow"
+              + " task per signal; the release → grant figure is its hand-off time. A preview is"
+              + " told its exact position when it joins the queue, and afterwards only when it"
+              + " reaches 1, 2, 3, 5, 10, 20, … (the coordinator does not rewrite every queued"
+              + " PR on each grant), so `status` may lag the query between those. A higher cap"
+              + " or faster Forge steps move the total."
+        });
+  }
+
   static void write(Bench.Config config, Path target, long seconds, String note) throws Exception {
     StringBuilder out = new StringBuilder();
     boolean smoke = config.smoke();
