@@ -303,6 +303,12 @@ final class E2eSystem implements AutoCloseable {
     extras.add(worker("worker-extra-" + n, freePort(), "worker-extra-" + n + ".log"));
   }
 
+  /** Stops the extra workers and gateways, so later tests see the suite's own pair again. */
+  void stopExtras() {
+    extras.forEach(ManagedProcess::stop);
+    extras.clear();
+  }
+
   /** One more gateway with the same configuration; returns its port. */
   int startExtraGateway() throws Exception {
     int port = freePort();
