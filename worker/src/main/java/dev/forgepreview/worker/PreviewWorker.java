@@ -11,6 +11,7 @@ import dev.forgepreview.activities.github.LoggingGitHubActivities;
 import dev.forgepreview.activities.health.HealthActivitiesImpl;
 import dev.forgepreview.activities.notify.NotificationActivitiesImpl;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.workflows.AdmissionActivitiesImpl;
 import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupRequest;
 import dev.forgepreview.workflows.PreviewCleanupWorkflowImpl;

@@ -16,6 +16,7 @@ import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.Inventory;
+import dev.forgepreview.workflows.AdmissionActivitiesImpl;
 import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupReport;

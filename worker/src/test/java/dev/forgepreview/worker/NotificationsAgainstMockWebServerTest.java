@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forgepreview.activities.notify.NotificationActivitiesImpl;
 import dev.forgepreview.settings.Env;
 import dev.forgepreview.settings.RepositorySettings;
+import dev.forgepreview.workflows.AdmissionActivitiesImpl;
 import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.Phase;

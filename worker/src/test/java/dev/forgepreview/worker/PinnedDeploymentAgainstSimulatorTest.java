@@ -12,6 +12,7 @@ import dev.forgepreview.activities.forge.ForgeClientConfig;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.simulator.ForgeSimulator;
+import dev.forgepreview.workflows.AdmissionActivitiesImpl;
 import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;

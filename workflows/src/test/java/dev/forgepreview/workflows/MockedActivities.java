@@ -75,7 +75,7 @@ final class MockedActivities implements AutoCloseable {
         cleanup,
         compose,
         notifications,
-        new ClientAdmissionActivities(env.getWorkflowClient()));
+        new AdmissionActivitiesImpl(env.getWorkflowClient()));
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
     happyPath(previewSettings);
   }

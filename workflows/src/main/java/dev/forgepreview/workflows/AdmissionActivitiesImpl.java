@@ -8,18 +8,20 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The admission activities over the test environment's client, as the worker's implementation does
- * them (that one is tested against a Temporal server in the worker module): workflow tests here run
- * the real coordinator.
+ * The admission activities: they talk only to Temporal, through its client, which is why they live
+ * beside the workflows (the worker registers them, and the workflow tests run the real coordinator
+ * with them). Signals to admission coordinators, each a signal-with-start so the first preview that
+ * asks starts its coordinator, and the coordinators' question whether their holders still run.
  */
-final class ClientAdmissionActivities implements AdmissionActivities {
+public final class AdmissionActivitiesImpl implements AdmissionActivities {
   private final WorkflowClient client;
 
-  ClientAdmissionActivities(WorkflowClient client) {
+  public AdmissionActivitiesImpl(WorkflowClient client) {
     this.client = client;
   }
 
@@ -48,20 +50,21 @@ final class ClientAdmissionActivities implements AdmissionActivities {
           running.add(id);
         }
       } catch (WorkflowNotFoundException e) {
-        // gone: not running
+        // Gone from Temporal (retention ended): not running, its slot is freed.
       }
     }
     return running;
   }
 
   private void signal(String coordinatorId, String signal, Object argument) {
-    client
-        .newUntypedWorkflowStub(
+    WorkflowStub coordinator =
+        client.newUntypedWorkflowStub(
             PreviewIds.ADMISSION_WORKFLOW_TYPE,
             WorkflowOptions.newBuilder()
                 .setWorkflowId(coordinatorId)
                 .setTaskQueue(PreviewIds.TASK_QUEUE)
-                .build())
-        .signalWithStart(signal, new Object[] {argument}, new Object[] {AdmissionInput.defaults()});
+                .build());
+    coordinator.signalWithStart(
+        signal, new Object[] {argument}, new Object[] {AdmissionInput.defaults()});
   }
 }
