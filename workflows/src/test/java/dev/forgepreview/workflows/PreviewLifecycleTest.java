@@ -345,6 +345,16 @@ class PreviewLifecycleTest {
           .containsExactly(
               "delete-database-user", "delete-database", "delete-site", "delete-server");
       verify(activities.forge, never()).deploySite(any());
+      // The install was stopped by the destroy, not left polling until its 20-minute limit.
+      assertThat(result.steps())
+          .filteredOn(s -> s.name().equals("install-repository"))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.state()).isEqualTo(StepState.FAILED);
+                assertThat(s.message()).isEqualTo("cancelled: destroy requested");
+              });
+      assertThat(result.failedStep()).isNull();
     }
   }
 
