@@ -395,6 +395,30 @@ class PreviewLifecycleTest {
   }
 
   @Test
+  void extendsBackwardsOrBeyondNinetyDaysAreIgnoredWithAWarning() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+      Instant expiry = Instant.parse(workflow.status().expiresAt());
+
+      workflow.extend(new ExtendSignal("-P1D"));
+      workflow.extend(new ExtendSignal("P91D"));
+      workflow.extend(new ExtendSignal(null));
+      workflow.extend(null);
+      assertThat(Instant.parse(workflow.status().expiresAt())).isEqualTo(expiry);
+      assertThat(workflow.status().warnings())
+          .containsExactly(
+              "extend ignored: -P1D is not between 0 and PT2160H",
+              "extend ignored: P91D is not between 0 and PT2160H");
+
+      workflow.extend(new ExtendSignal("P90D"));
+      assertThat(Instant.parse(workflow.status().expiresAt()))
+          .isEqualTo(expiry.plus(Duration.ofDays(90)));
+    }
+  }
+
+  @Test
   void startFromCommentLooksUpTheHeadItself() {
     try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
       when(activities.github.resolvePullRequest(any()))
