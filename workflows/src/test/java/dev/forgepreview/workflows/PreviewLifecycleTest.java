@@ -358,6 +358,40 @@ class PreviewLifecycleTest {
     }
   }
 
+  /**
+   * The clone is optional, but a destroy stops it like any step instead of warning and going on.
+   */
+  @Test
+  void destroyDuringTheDatabaseCloneStopsThePipelineWithoutAWarning() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      CompletableFuture<Void> cloning = new CompletableFuture<>();
+      org.mockito.Mockito.doAnswer(
+              i -> {
+                cloning.complete(null);
+                throw ApplicationFailure.newFailure("ssh: connection reset", "TRANSIENT");
+              })
+          .when(activities.clone)
+          .cloneDatabase(any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      cloning.join();
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+
+      PreviewStatus result = activities.result(ID);
+      assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
+      assertThat(result.warnings()).isEmpty();
+      assertThat(result.steps())
+          .filteredOn(s -> s.name().equals("clone-database"))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.state()).isEqualTo(StepState.FAILED);
+                assertThat(s.message()).isEqualTo("cancelled");
+              });
+      verify(activities.forge, never()).installRepository(any());
+    }
+  }
+
   @Test
   void ttlExpiryTearsDownAndExtendPushesItOut() {
     try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
