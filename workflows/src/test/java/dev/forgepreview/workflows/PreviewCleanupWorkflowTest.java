@@ -131,8 +131,8 @@ class PreviewCleanupWorkflowTest {
         .thenReturn(
             new ForgeInventory(
                 List.of(
-                    new NamedResource("server", 103, 103, "pr-3-shop", forgeTime(now, 7_300)),
-                    new NamedResource("server", 104, 104, "pr-4-shop", forgeTime(now, 7_100)),
+                    new NamedResource("server", 103, 103, "pr-3-shop", forgeTime(now, 10_800)),
+                    new NamedResource("server", 104, 104, "pr-4-shop", forgeTime(now, 3_600)),
                     // A timestamp Forge wrote some other way: old enough to be cleaned.
                     new NamedResource("server", 108, 108, "pr-8-shop", "yesterday"),
                     new NamedResource("server", 109, 109, "pr-9-shop", null))));
