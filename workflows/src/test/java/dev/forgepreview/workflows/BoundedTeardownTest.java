@@ -105,8 +105,19 @@ class BoundedTeardownTest {
           history.getEvents().stream()
               .filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED)
               .count();
-      // (The admission's request, grant, report and release add about twenty events.)
-      assertThat(history.getEvents().size()).isLessThan(240);
+      long siteDeletes =
+          history.getEvents().stream()
+              .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+              .filter(
+                  e ->
+                      e.getActivityTaskScheduledEventAttributes()
+                          .getActivityType()
+                          .getName()
+                          .equals("DeleteSite"))
+              .count();
+      // Counted by kind, not as a total of events: how many workflow tasks a run takes depends on
+      // the machine's load (a total of 202 against a bound of 200 failed on a busy machine).
+      assertThat(siteDeletes).isEqualTo(3);
       assertThat(timers).isLessThanOrEqualTo(4);
     }
   }

@@ -146,4 +146,75 @@ class CommentPermissionTest {
       assertThat(workflow.status().phase()).isEqualTo(Phase.READY);
     }
   }
+
+  @Test
+  void aCommentWithoutAnAuthorIsRefusedWithoutAskingGitHub() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      workflow.update(new UpdateSignal("sha-2", "feature/x", "c-1", " ", null, true));
+      awaitCondition(activities, () -> refusals(activities) == 1);
+
+      assertThat(onlyRefusal(activities).why())
+          .isEqualTo("cannot be checked: the comment names no author");
+      verify(activities.github, never()).commenterPermission(any());
+      verify(activities.forge, times(1)).deploySite(any());
+    }
+  }
+
+  /** GitHub is asked once a minute per commenter, not once per comment. */
+  @Test
+  void oneAnswerFromGitHubServesTheCommentsOfAMinute() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
+      when(activities.github.commenterPermission(new PermissionRequest("acme", "shop", "mallory")))
+          .thenReturn(new CommenterPermission("mallory", null, false));
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      workflow.update(new UpdateSignal(null, null, "c-1", "mallory", null, true));
+      workflow.update(new UpdateSignal(null, null, "c-2", "mallory", null, true));
+      awaitCondition(activities, () -> refusals(activities) == 2);
+      verify(activities.github, times(1)).commenterPermission(any());
+
+      activities.env.sleep(java.time.Duration.ofMinutes(2));
+      workflow.update(new UpdateSignal(null, null, "c-3", "mallory", null, true));
+      awaitCondition(activities, () -> refusals(activities) == 3);
+
+      verify(activities.github, times(2)).commenterPermission(any());
+      ArgumentCaptor<RefuseCommandRequest> replies =
+          ArgumentCaptor.forClass(RefuseCommandRequest.class);
+      verify(activities.github, times(3)).refuseCommand(replies.capture());
+      assertThat(replies.getAllValues())
+          .extracting(RefuseCommandRequest::why)
+          .containsOnly("needs write access to the repository; @mallory has none");
+      verify(activities.forge, times(1)).deploySite(any());
+    }
+  }
+
+  /** A failed check is not remembered: the next command asks GitHub again. */
+  @Test
+  void aCheckThatFailedIsAskedAgainByTheNextComment() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
+      doThrow(
+              ApplicationFailure.newNonRetryableFailure(
+                  "answered 401", FailureType.AUTHENTICATION.name()))
+          .doReturn(new CommenterPermission("wendy", "write", true))
+          .when(activities.github)
+          .commenterPermission(any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      workflow.update(new UpdateSignal("sha-2", "feature/x", "c-1", "wendy", null, true));
+      awaitCondition(activities, () -> refusals(activities) == 1);
+      workflow.update(new UpdateSignal("sha-3", "feature/x", "c-2", "wendy", null, true));
+      awaitCondition(activities, () -> "sha-3".equals(workflow.status().deployedSha()));
+
+      verify(activities.github, times(2)).commenterPermission(any());
+      assertThat(onlyRefusal(activities).why()).contains("could not be checked with GitHub");
+    }
+  }
 }

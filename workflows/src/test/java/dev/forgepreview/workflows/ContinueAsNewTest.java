@@ -59,6 +59,46 @@ class ContinueAsNewTest {
     }
   }
 
+  /**
+   * What a run hands on stays bounded however long the preview lives: the provisioning steps and
+   * the newest updates, the newest warnings.
+   */
+  @Test
+  void aLongLivedPreviewCarriesItsFirstAndNewestStepsAndItsNewestWarnings() {
+    try (MockedActivities activities =
+        new MockedActivities(TestSettings.settings(Mode.DEDICATED, null, 9))) {
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+      String firstRun = runId(activities);
+      for (int i = 1; i <= 31; i++) {
+        workflow.extend(new ExtendSignal("bad-" + i));
+      }
+
+      for (int n = 2; n <= 9; n++) {
+        String sha = "sha-" + n;
+        workflow.update(new UpdateSignal(sha, "feature/x", "d-" + n, "github"));
+        awaitCondition(activities, () -> sha.equals(workflow.status().deployedSha()));
+      }
+      awaitCondition(activities, () -> !runId(activities).equals(firstRun));
+
+      PreviewStatus status = workflow.status();
+      // 17 provisioning steps and 8 updates of 3 steps: 41, of which the first and last 20 stay.
+      assertThat(status.steps()).hasSize(40);
+      assertThat(status.steps().subList(0, 17))
+          .extracting(StepRecord::name)
+          .startsWith("load-settings", "create-server")
+          .endsWith("site-health", "connectivity");
+      assertThat(status.steps().get(19).name()).isEqualTo("wait-deployment#2");
+      assertThat(status.steps().get(20).name()).isEqualTo("deploy#3");
+      assertThat(status.steps().get(39).name()).isEqualTo("wait-deployment#9");
+      assertThat(status.warnings()).hasSize(30);
+      assertThat(status.warnings().get(0)).contains("'bad-2'");
+      assertThat(status.warnings().get(29)).contains("'bad-31'");
+      assertThat(status.deployments()).isEqualTo(9);
+    }
+  }
+
   private static String decodedHistoryOfTheCurrentRun(MockedActivities activities) {
     String json = activities.env.getWorkflowClient().fetchHistory(ID).toJson(false);
     StringBuilder text = new StringBuilder(json);

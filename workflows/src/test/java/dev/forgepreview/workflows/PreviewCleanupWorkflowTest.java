@@ -2,8 +2,11 @@ package dev.forgepreview.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
@@ -19,6 +22,7 @@ import dev.forgepreview.workflows.activities.ForgeActivities.ForgeInventory;
 import dev.forgepreview.workflows.activities.ForgeActivities.NamedResource;
 import dev.forgepreview.workflows.activities.SettingsActivities;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Instant;
@@ -109,6 +113,82 @@ class PreviewCleanupWorkflowTest {
     assertThat(report.expiredPreviews()).containsExactly("preview:acme:shop:1");
     assertThat(report.deletedOrphans()).containsExactly("server pr-3-shop (#3)");
     verify(cleanup, never()).expirePreview(any());
+    verify(forge, never()).deleteServer(any());
+  }
+
+  @Test
+  void aScheduleWithoutOptionsRunsForRealWithTheDefaultGrace() {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    when(cleanup.listOpenPreviews())
+        .thenReturn(
+            List.of(
+                new OpenPreview("preview:acme:shop:1", "READY", now.minusSeconds(60).toString()),
+                // Already torn down (the run is finishing): not expired a second time.
+                new OpenPreview(
+                    "preview:acme:shop:5", "DESTROYED", now.minusSeconds(60).toString()),
+                new OpenPreview("preview:acme:shop:6", "READY", null)));
+    when(forge.listPreviewResources(any()))
+        .thenReturn(
+            new ForgeInventory(
+                List.of(
+                    new NamedResource("server", 103, 103, "pr-3-shop", forgeTime(now, 10_800)),
+                    new NamedResource("server", 104, 104, "pr-4-shop", forgeTime(now, 3_600)),
+                    // A timestamp Forge wrote some other way: old enough to be cleaned.
+                    new NamedResource("server", 108, 108, "pr-8-shop", "yesterday"),
+                    new NamedResource("server", 109, 109, "pr-9-shop", null))));
+
+    CleanupReport report = run(null);
+
+    assertThat(report.dryRun()).isFalse();
+    assertThat(report.expiredPreviews()).containsExactly("preview:acme:shop:1");
+    assertThat(report.deletedOrphans())
+        .containsExactly("server pr-3-shop (#3)", "server pr-8-shop (#8)", "server pr-9-shop (#9)");
+    assertThat(report.youngOrphans()).containsExactly("server pr-4-shop (#4)");
+    assertThat(report.errors()).isEmpty();
+    verify(cleanup).expirePreview(any());
+    assertThat(run(new CleanupRequest(false, null)).youngOrphans())
+        .containsExactly("server pr-4-shop (#4)");
+  }
+
+  @Test
+  void whatCannotBeListedOrDeletedIsReportedAndTheRestIsCleaned() {
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    when(settings.allRepositorySettings())
+        .thenReturn(
+            List.of(TestSettings.dedicated(), TestSettings.shared(9L), TestSettings.shared(9L)));
+    when(forge.listPreviewResources(argThat(r -> r != null && r.serverId() == null)))
+        .thenReturn(
+            new ForgeInventory(
+                List.of(
+                    new NamedResource("server", 103, 103, "pr-3-shop", forgeTime(now, 86_400)),
+                    new NamedResource("server", 107, 107, "pr-7-shop", forgeTime(now, 86_400)))));
+    when(forge.listPreviewResources(argThat(r -> r != null && r.serverId() != null)))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure("401", FailureType.AUTHENTICATION.name()));
+    doThrow(ApplicationFailure.newNonRetryableFailure("422", FailureType.VALIDATION.name()))
+        .when(forge)
+        .deleteServer(argThat(r -> r != null && r.name().equals("pr-3-shop")));
+
+    CleanupReport report = run(new CleanupRequest(false, "PT2H"));
+
+    assertThat(report.errors())
+        .containsExactly(
+            "server pr-3-shop (#3): delete failed", "server 9: listing Forge resources failed");
+    assertThat(report.deletedOrphans()).containsExactly("server pr-7-shop (#7)");
+    // Each server is listed once, however many repositories share it.
+    verify(forge, times(2)).listPreviewResources(any());
+  }
+
+  @Test
+  void anAccountThatCannotBeListedIsReported() {
+    when(forge.listPreviewResources(any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure("401", FailureType.AUTHENTICATION.name()));
+
+    CleanupReport report = run(new CleanupRequest(false, "PT2H"));
+
+    assertThat(report.errors()).containsExactly("servers: listing Forge resources failed");
+    assertThat(report.expiredPreviews()).containsExactly("preview:acme:shop:1");
     verify(forge, never()).deleteServer(any());
   }
 

@@ -377,6 +377,50 @@ class PreviewLifecycleTest {
           .containsExactly(
               "delete-database-user", "delete-database", "delete-site", "delete-server");
       verify(activities.forge, never()).deploySite(any());
+      // The install was stopped by the destroy, not left polling until its 20-minute limit.
+      assertThat(result.steps())
+          .filteredOn(s -> s.name().equals("install-repository"))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.state()).isEqualTo(StepState.FAILED);
+                assertThat(s.message()).isEqualTo("cancelled: destroy requested");
+              });
+      assertThat(result.failedStep()).isNull();
+    }
+  }
+
+  /**
+   * The clone is optional, but a destroy stops it like any step instead of warning and going on.
+   */
+  @Test
+  void destroyDuringTheDatabaseCloneStopsThePipelineWithoutAWarning() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      CompletableFuture<Void> cloning = new CompletableFuture<>();
+      org.mockito.Mockito.doAnswer(
+              i -> {
+                cloning.complete(null);
+                throw ApplicationFailure.newFailure("ssh: connection reset", "TRANSIENT");
+              })
+          .when(activities.clone)
+          .cloneDatabase(any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      cloning.join();
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+
+      PreviewStatus result = activities.result(ID);
+      assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
+      assertThat(result.warnings()).isEmpty();
+      assertThat(result.steps())
+          .filteredOn(s -> s.name().equals("clone-database"))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.state()).isEqualTo(StepState.FAILED);
+                assertThat(s.message()).isEqualTo("cancelled");
+              });
+      verify(activities.forge, never()).installRepository(any());
     }
   }
 
@@ -413,6 +457,30 @@ class PreviewLifecycleTest {
       workflow.extend(new ExtendSignal("three days"));
       assertThat(workflow.status().expiresAt()).isEqualTo(expiry);
       assertThat(workflow.status().warnings()).anyMatch(w -> w.contains("three days"));
+    }
+  }
+
+  @Test
+  void extendsBackwardsOrBeyondNinetyDaysAreIgnoredWithAWarning() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+      Instant expiry = Instant.parse(workflow.status().expiresAt());
+
+      workflow.extend(new ExtendSignal("-P1D"));
+      workflow.extend(new ExtendSignal("P91D"));
+      workflow.extend(new ExtendSignal(null));
+      workflow.extend(null);
+      assertThat(Instant.parse(workflow.status().expiresAt())).isEqualTo(expiry);
+      assertThat(workflow.status().warnings())
+          .containsExactly(
+              "extend ignored: -P1D is not between 0 and PT2160H",
+              "extend ignored: P91D is not between 0 and PT2160H");
+
+      workflow.extend(new ExtendSignal("P90D"));
+      assertThat(Instant.parse(workflow.status().expiresAt()))
+          .isEqualTo(expiry.plus(Duration.ofDays(90)));
     }
   }
 

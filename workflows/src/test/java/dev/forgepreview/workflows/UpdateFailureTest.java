@@ -235,6 +235,106 @@ class UpdateFailureTest {
     }
   }
 
+  @Test
+  void aRedeployThatFailsTooIsReportedAndThePreviewStaysOnItsLastGoodCommit() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      AtomicInteger waits = new AtomicInteger();
+      doAnswer(
+              i -> {
+                AwaitDeploymentRequest r = i.getArgument(0);
+                if (waits.incrementAndGet() > 1) {
+                  throw ApplicationFailure.newNonRetryableFailure(
+                      "deployment " + r.deploymentId() + " of site 11 failed",
+                      FailureType.FAILED.name(),
+                      LOG);
+                }
+                return new DeploymentRef(
+                    r.serverId(), r.siteId(), r.deploymentId(), "finished", null);
+              })
+          .when(activities.forge)
+          .awaitDeployment(any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", FIRST));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      workflow.update(new UpdateSignal(SECOND, "feature/x", "d-2", "github"));
+      awaitCondition(
+          activities, () -> waits.get() == 3 && workflow.status().phase() == Phase.READY);
+
+      PreviewStatus status = workflow.status();
+      assertThat(status.deployedSha()).isEqualTo(FIRST);
+      assertThat(status.lastUpdateFailure().sha()).isEqualTo(SECOND);
+      assertThat(status.warnings())
+          .anyMatch(
+              w ->
+                  w.startsWith(
+                      "redeploying aaaaaaa after the failed update failed too, the site may be"
+                          + " broken: FAILED: deployment 503"));
+      assertThat(scriptShas(activities)).containsExactly(FIRST, SECOND, FIRST);
+    }
+  }
+
+  /** Closing the pull request while an update deploys is a teardown, not a failed update. */
+  @Test
+  void aDestroyDuringAnUpdateTearsDownWithoutReportingAFailedUpdate() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      java.util.concurrent.CompletableFuture<Void> updating =
+          new java.util.concurrent.CompletableFuture<>();
+      doAnswer(
+              i -> {
+                AwaitDeploymentRequest r = i.getArgument(0);
+                if (r.deploymentId() == 502) {
+                  updating.complete(null);
+                  throw ApplicationFailure.newFailure("deploying", FailureType.NOT_READY.name());
+                }
+                return new DeploymentRef(
+                    r.serverId(), r.siteId(), r.deploymentId(), "finished", null);
+              })
+          .when(activities.forge)
+          .awaitDeployment(any());
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", FIRST));
+      awaitPhase(activities, workflow, Phase.READY);
+      workflow.update(new UpdateSignal(SECOND, "feature/x", "d-2", "github"));
+      updating.join();
+
+      workflow.destroy(new DestroySignal("pull request closed", "octocat"));
+      PreviewStatus result = activities.result("preview:acme:shop:42");
+
+      assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
+      assertThat(result.lastUpdateFailure()).isNull();
+      assertThat(result.warnings()).noneMatch(w -> w.contains("failed"));
+      assertThat(scriptShas(activities)).containsExactly(FIRST, SECOND);
+      ArgumentCaptor<PublishStatusRequest> published =
+          ArgumentCaptor.forClass(PublishStatusRequest.class);
+      verify(activities.github, atLeastOnce()).publishStatus(published.capture());
+      List<Phase> phases = published.getAllValues().stream().map(p -> p.status().phase()).toList();
+      assertThat(phases.subList(phases.indexOf(Phase.UPDATING), phases.size()))
+          .containsExactly(Phase.UPDATING, Phase.DESTROYING, Phase.DESTROYED);
+    }
+  }
+
+  @Test
+  void anUpdateWhoseHeadGitHubCannotNameIsIgnoredWithAWarning() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      when(activities.github.resolvePullRequest(any()))
+          .thenReturn(new PullRequestHead("feature/x", null, "acme/shop", "open"));
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", FIRST));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      workflow.update(new UpdateSignal(null, null, "d-2", "maintainer"));
+      awaitCondition(
+          activities,
+          () ->
+              workflow.status().warnings().contains("update ignored: GitHub named no head commit"));
+
+      assertThat(workflow.status().phase()).isEqualTo(Phase.READY);
+      assertThat(workflow.status().headSha()).isEqualTo(FIRST);
+      verify(activities.forge, times(1)).deploySite(any());
+    }
+  }
+
   /** The second deployment (of {@link #SECOND}) ends {@code failed}; the others finish. */
   private static void failSecondDeployment(MockedActivities activities) {
     AtomicInteger waits = new AtomicInteger();
