@@ -83,13 +83,13 @@ class ContinueAsNewTest {
       awaitCondition(activities, () -> !runId(activities).equals(firstRun));
 
       PreviewStatus status = workflow.status();
-      // 17 provisioning steps and 8 updates of 3 steps: 41, of which the first and last 20 stay.
+      // 18 provisioning steps and 8 updates of 3 steps: 42, of which the first and last 20 stay.
       assertThat(status.steps()).hasSize(40);
-      assertThat(status.steps().subList(0, 17))
+      assertThat(status.steps().subList(0, 18))
           .extracting(StepRecord::name)
-          .startsWith("load-settings", "create-server")
+          .startsWith("load-settings", "admission", "create-server")
           .endsWith("site-health", "connectivity");
-      assertThat(status.steps().get(19).name()).isEqualTo("wait-deployment#2");
+      assertThat(status.steps().get(19).name()).isEqualTo("deploy#2");
       assertThat(status.steps().get(20).name()).isEqualTo("deploy#3");
       assertThat(status.steps().get(39).name()).isEqualTo("wait-deployment#9");
       assertThat(status.warnings()).hasSize(30);
