@@ -172,6 +172,11 @@ final class PreviewSystem implements AutoCloseable {
     }
 
     @Override
+    public SnapshotResult refreshSnapshot(RefreshSnapshotRequest request) {
+      throw new AssertionError("no master database is configured");
+    }
+
+    @Override
     public void flushRedis(FlushRedisRequest request) {
       throw new AssertionError("no Redis flush in dedicated mode");
     }

@@ -10,6 +10,7 @@ import dev.forgepreview.activities.github.GitHubCredentials;
 import dev.forgepreview.activities.github.LoggingGitHubActivities;
 import dev.forgepreview.activities.health.HealthActivitiesImpl;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.workflows.MasterSnapshotWorkflowImpl;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupRequest;
 import dev.forgepreview.workflows.PreviewCleanupWorkflowImpl;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflowImpl;
@@ -73,7 +74,9 @@ public final class PreviewWorker implements AutoCloseable {
     PreviewSecrets secrets = PreviewSecrets.fromString(config.previewSecretKey());
     Worker main = factory.newWorker(PreviewIds.TASK_QUEUE);
     main.registerWorkflowImplementationTypes(
-        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
+        PreviewEnvironmentWorkflowImpl.class,
+        PreviewCleanupWorkflowImpl.class,
+        MasterSnapshotWorkflowImpl.class);
     main.registerActivitiesImplementations(
         databaseClone,
         github(config),
@@ -131,6 +134,13 @@ public final class PreviewWorker implements AutoCloseable {
         config.temporalNamespace(),
         config.forgeApiUrl());
     worker.cleanup.install();
+    new SnapshotSchedules(
+            ScheduleClient.newInstance(
+                worker.service,
+                ScheduleClientOptions.newBuilder()
+                    .setNamespace(config.temporalNamespace())
+                    .build()))
+        .install(config.repositories().get().all());
     config.repositories().watch(config.repositoriesReloadInterval());
     metrics.startPolling(
         worker.client,

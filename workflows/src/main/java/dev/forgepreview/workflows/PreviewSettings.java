@@ -35,7 +35,63 @@ public record PreviewSettings(
     int redisDatabases,
     int continueAsNewAfterDeployments,
     Timeouts timeouts,
-    String deployScript) {
+    String deployScript,
+    Snapshot snapshot) {
+
+  /** Settings without {@code snapshot:} (the built-in snapshot defaults apply). */
+  public PreviewSettings(
+      String repository,
+      Mode mode,
+      Long sharedServerId,
+      ServerSpec server,
+      String domain,
+      String project,
+      String siteTemplate,
+      String databaseTemplate,
+      String phpVersion,
+      String repositoryProvider,
+      boolean composer,
+      MasterDatabase masterDatabase,
+      Map<String, String> environment,
+      QueueWorker queueWorker,
+      boolean certificate,
+      String ttl,
+      Trigger trigger,
+      int maxConcurrentPreviews,
+      int redisDatabases,
+      int continueAsNewAfterDeployments,
+      Timeouts timeouts,
+      String deployScript) {
+    this(
+        repository,
+        mode,
+        sharedServerId,
+        server,
+        domain,
+        project,
+        siteTemplate,
+        databaseTemplate,
+        phpVersion,
+        repositoryProvider,
+        composer,
+        masterDatabase,
+        environment,
+        queueWorker,
+        certificate,
+        ttl,
+        trigger,
+        maxConcurrentPreviews,
+        redisDatabases,
+        continueAsNewAfterDeployments,
+        timeouts,
+        deployScript,
+        null);
+  }
+
+  /** The snapshot settings, the defaults where none are set (settings carried by older runs). */
+  public Snapshot snapshotOrDefaults() {
+    return snapshot == null ? Snapshot.defaults() : snapshot;
+  }
 
   /**
    * These settings with the {@code environment:} values emptied and the keys kept: what workflow
@@ -70,7 +126,8 @@ public record PreviewSettings(
         redisDatabases,
         continueAsNewAfterDeployments,
         timeouts,
-        deployScript);
+        deployScript,
+        snapshot);
   }
 
   public enum Mode {
@@ -96,6 +153,30 @@ public record PreviewSettings(
   /** The database cloned into each preview, reached over SSH. Null: no clone. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record MasterDatabase(String host, int sshPort, String sshUser, String database) {}
+
+  /**
+   * The master snapshot of a repository with a {@code masterDatabase}: a Temporal Schedule ({@code
+   * master-snapshot:{owner}:{repo}}) copies the master into a snapshot database on the master's
+   * MySQL server, applies {@code scrubScript} (SQL, run inside the snapshot) and keeps the newest
+   * {@code keep}; previews clone the newest snapshot.
+   *
+   * @param schedule an ISO-8601 interval ({@code P7D}) or a five-field cron expression ({@code 0 3
+   *     * * 0}: Sundays at 03:00 UTC)
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Snapshot(String schedule, int keep, String scrubScript) {
+    public static final String DEFAULT_SCHEDULE = "0 3 * * 0";
+    public static final int DEFAULT_KEEP = 2;
+
+    public static Snapshot defaults() {
+      return new Snapshot(DEFAULT_SCHEDULE, DEFAULT_KEEP, null);
+    }
+
+    /** Whether {@code schedule} is an interval (else a cron expression). */
+    public boolean isInterval() {
+      return schedule != null && schedule.startsWith("P");
+    }
+  }
 
   /** The queue worker created on the site. Null: none. */
   @JsonIgnoreProperties(ignoreUnknown = true)
