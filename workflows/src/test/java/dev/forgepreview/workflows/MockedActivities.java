@@ -54,7 +54,9 @@ final class MockedActivities implements AutoCloseable {
     registerSearchAttributes(env);
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(
-        PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
+        PreviewEnvironmentWorkflowImpl.class,
+        PreviewCleanupWorkflowImpl.class,
+        MasterSnapshotWorkflowImpl.class);
     worker.registerActivitiesImplementations(clone, github, health, settings, cleanup);
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
     happyPath(previewSettings);

@@ -75,6 +75,34 @@ final class TestSettings {
         s.deployScript());
   }
 
+  /** {@code s} with {@code snapshot:} set. */
+  static PreviewSettings withSnapshot(PreviewSettings s, PreviewSettings.Snapshot snapshot) {
+    return new PreviewSettings(
+        s.repository(),
+        s.mode(),
+        s.sharedServerId(),
+        s.server(),
+        s.domain(),
+        s.project(),
+        s.siteTemplate(),
+        s.databaseTemplate(),
+        s.phpVersion(),
+        s.repositoryProvider(),
+        s.composer(),
+        s.masterDatabase(),
+        s.environment(),
+        s.queueWorker(),
+        s.certificate(),
+        s.ttl(),
+        s.trigger(),
+        s.maxConcurrentPreviews(),
+        s.redisDatabases(),
+        s.continueAsNewAfterDeployments(),
+        s.timeouts(),
+        s.deployScript(),
+        snapshot);
+  }
+
   static PreviewRequest request(int number, String branch, String sha) {
     return new PreviewRequest("acme", "shop", number, branch, sha, "octocat", null);
   }
