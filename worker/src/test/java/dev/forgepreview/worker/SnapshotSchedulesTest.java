@@ -22,7 +22,7 @@ class SnapshotSchedulesTest {
 
     assertThat(id).isEqualTo("master-snapshot:acme:shop");
     assertThat(schedule.getSpec().getCronExpressions()).containsExactly("0 3 * * 0");
-    assertThat(schedule.getSpec().getIntervals()).isEmpty();
+    assertThat(schedule.getSpec().getIntervals()).isNullOrEmpty();
     ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) schedule.getAction();
     assertThat(action.getWorkflowType()).isEqualTo(PreviewIds.SNAPSHOT_WORKFLOW_TYPE);
     assertThat(action.getOptions().getWorkflowId()).isEqualTo(id);
