@@ -105,7 +105,8 @@ class BoundedTeardownTest {
           history.getEvents().stream()
               .filter(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED)
               .count();
-      assertThat(history.getEvents().size()).isLessThan(200);
+      // (The whole run is about 200 events, the clone-from-snapshot version marker included.)
+      assertThat(history.getEvents().size()).isLessThan(220);
       assertThat(timers).isLessThanOrEqualTo(4);
     }
   }
