@@ -14,7 +14,16 @@ import java.util.Locale;
  */
 public final class Bench {
   static final List<String> NAMES =
-      List.of("ingest", "orchestration", "burst", "scale", "clone", "soak", "compose", "admission");
+      List.of(
+          "ingest",
+          "orchestration",
+          "burst",
+          "scale",
+          "clone",
+          "soak",
+          "compose",
+          "admission",
+          "snapshot");
 
   record Config(Path root, boolean smoke) {
     String mode() {
@@ -59,6 +68,9 @@ public final class Bench {
               case "clone" ->
                   dev.forgepreview.activities.ssh.CloneBench.run(
                       config.root(), config.smoke(), config.runDir("clone"));
+              case "snapshot" ->
+                  dev.forgepreview.activities.ssh.SnapshotCloneBench.run(
+                      config.root(), config.smoke(), config.runDir("snapshot"));
               default -> throw new IllegalArgumentException(args[0]);
             };
         Duration took = Duration.between(start, Instant.now());

@@ -224,6 +224,27 @@ final class Report {
         });
   }
 
+  static {
+    SECTIONS.put(
+        "snapshot",
+        new String[] {
+          "9. Clone from the master snapshot",
+          "**What:** the time of step 7's clone from the master snapshot against the clone from"
+              + " the live master, on the fixture of 5 (the master's and the preview's embedded"
+              + " SSH servers, one real MariaDB 11.4): one refresh (`refreshSnapshot`: the dump of"
+              + " the master loaded into a snapshot database on the same server) makes the"
+              + " snapshot, then each round clones the live master into one preview database and"
+              + " the snapshot into another (`cloneDatabase` with and without `fromSnapshot`,"
+              + " called directly, no Temporal).\n\n**How:** `bin/benchmarks --only snapshot`.",
+          "**Limits:** the snapshot lives on the master's MySQL server, so the clone still runs"
+              + " `mysqldump` there: the same bytes travel the same way and the times are close."
+              + " What the snapshot saves is not speed but load and consistency: no transaction"
+              + " on the live tables, the same scrubbed data for every preview. Here master,"
+              + " snapshot and previews share one MariaDB on 2 cores, which hides the live"
+              + " master's own load."
+        });
+  }
+
   static void write(Bench.Config config, Path target, long seconds, String note) throws Exception {
     StringBuilder out = new StringBuilder();
     boolean smoke = config.smoke();

@@ -55,6 +55,12 @@ final class PreviewSystem implements AutoCloseable {
   private final PreviewWorker worker;
 
   PreviewSystem(Path dir) throws IOException {
+    this(dir, REPOSITORIES, new NoClone());
+  }
+
+  /** A system with its own repositories file and clone activities. */
+  PreviewSystem(Path dir, String repositoriesFile, DatabaseCloneActivities clone)
+      throws IOException {
     int port = freePort();
     temporal = TestServer.createPortBoundServer(port, true);
     OperatorServiceStubs operator =
@@ -97,7 +103,7 @@ final class PreviewSystem implements AutoCloseable {
     forge = ForgeSimulator.builder().token("cli-test-token").settings(instant).build().start();
 
     Path repositories = dir.resolve("repositories.yaml");
-    Files.writeString(repositories, REPOSITORIES);
+    Files.writeString(repositories, repositoriesFile);
     env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + port);
     env.put("TEMPORAL_NAMESPACE", "default");
     env.put("FORGE_PREVIEW_REPOSITORIES_FILE", repositories.toString());
@@ -107,7 +113,7 @@ final class PreviewSystem implements AutoCloseable {
     env.put("PREVIEW_SECRET_KEY", "cli-test-preview-secret-key-0123456789");
     env.put("WORKER_HEALTH_PORT", "0");
     env.put("CLEANUP_INTERVAL", "PT1H");
-    worker = PreviewWorker.start(WorkerConfig.fromEnvironment(new Env(env)), new NoClone());
+    worker = PreviewWorker.start(WorkerConfig.fromEnvironment(new Env(env)), clone);
   }
 
   WorkflowClient client() {
@@ -170,6 +176,11 @@ final class PreviewSystem implements AutoCloseable {
   private static final class NoClone implements DatabaseCloneActivities {
     @Override
     public CloneResult cloneDatabase(CloneDatabaseRequest request) {
+      throw new AssertionError("no master database is configured");
+    }
+
+    @Override
+    public SnapshotResult refreshSnapshot(RefreshSnapshotRequest request) {
       throw new AssertionError("no master database is configured");
     }
 

@@ -63,6 +63,7 @@ public final class RepositorySettings {
       Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Pattern NOTIFICATION_URL =
       Pattern.compile("(https?://\\S+|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*})");
+  private static final Pattern CRON = Pattern.compile("[0-9A-Za-z*/,?-]+( +[0-9A-Za-z*/,?-]+){4}");
   private static final Set<String> TOP_LEVEL = Set.of("defaults", "repositories");
   private static final JsonNode BUILT_IN = readBuiltInDefaults();
 
@@ -440,6 +441,26 @@ public final class RepositorySettings {
     List<String> script = DeployScriptTemplate.problems(s.deployScript());
     if (!script.isEmpty()) {
       problems.put("deployScript", String.join("; ", script));
+    }
+    if (s.snapshot() != null) {
+      String schedule = s.snapshot().schedule();
+      if (s.snapshot().isInterval()) {
+        checkDuration(problems, "snapshot.schedule", schedule);
+        if (!problems.containsKey("snapshot.schedule")
+            && Duration.parse(schedule).compareTo(Duration.ofMinutes(5)) < 0) {
+          problems.put("snapshot.schedule", "must be at least PT5M");
+        }
+      } else if (schedule == null || !CRON.matcher(schedule.trim()).matches()) {
+        problems.put(
+            "snapshot.schedule",
+            "'"
+                + schedule
+                + "' is neither an ISO-8601 interval like P7D nor a five-field cron expression"
+                + " like '0 3 * * 0'");
+      }
+      if (s.snapshot().keep() < 1) {
+        problems.put("snapshot.keep", "must be at least 1");
+      }
     }
     if (s.redisDatabases() < 2) {
       problems.put("redisDatabases", "must be at least 2");

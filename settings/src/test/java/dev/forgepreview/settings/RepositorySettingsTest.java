@@ -101,6 +101,60 @@ class RepositorySettingsTest {
   }
 
   @Test
+  void snapshotSettingsDefaultToWeeklyAndTakeACronOrAnInterval() {
+    RepositorySettings settings =
+        parse(
+            """
+            defaults:
+              domain: preview.example.com
+            repositories:
+              acme/shop:
+                snapshot: {keep: 3, scrubScript: "UPDATE users SET email = CONCAT(id, '@example.test');"}
+              acme/blog:
+                snapshot: {schedule: P1D}
+            """);
+    PreviewSettings.Snapshot shop = settings.find("acme", "shop").orElseThrow().snapshot();
+    assertThat(shop.schedule()).isEqualTo("0 3 * * 0");
+    assertThat(shop.isInterval()).isFalse();
+    assertThat(shop.keep()).isEqualTo(3);
+    assertThat(shop.scrubScript()).startsWith("UPDATE users");
+    PreviewSettings.Snapshot blog = settings.find("acme", "blog").orElseThrow().snapshot();
+    assertThat(blog.schedule()).isEqualTo("P1D");
+    assertThat(blog.isInterval()).isTrue();
+    assertThat(blog.keep()).isEqualTo(2);
+    assertThat(blog.scrubScript()).isNull();
+  }
+
+  @Test
+  void aSnapshotScheduleThatIsNeitherCronNorIntervalIsRefusedAtItsLine() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults:
+                      domain: d.dev
+                    repositories:
+                      acme/shop:
+                        snapshot:
+                          schedule: weekly
+                    """))
+        .hasMessageStartingWith(
+            "repositories.yaml:6: acme/shop.snapshot.schedule 'weekly' is neither");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults:
+                      domain: d.dev
+                    repositories:
+                      acme/shop:
+                        snapshot: {schedule: PT1M, keep: 0}
+                    """))
+        .hasMessageContaining("acme/shop.snapshot.schedule must be at least PT5M")
+        .hasMessageContaining("acme/shop.snapshot.keep must be at least 1");
+  }
+
+  @Test
   void mistakesNameTheFileTheLineAndTheKey() {
     assertThatThrownBy(() -> parse("repositories:\n  acme/shop: {mode: dedicated}\n"))
         .isInstanceOf(ConfigurationException.class)

@@ -109,7 +109,7 @@ public final class CleanupSchedule implements AutoCloseable {
     }
   }
 
-  private static boolean unimplemented(Throwable e) {
+  static boolean unimplemented(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof StatusRuntimeException status
           && status.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {

@@ -59,6 +59,11 @@ final class DatabaseCloneWiring {
     }
 
     @Override
+    public SnapshotResult refreshSnapshot(RefreshSnapshotRequest request) {
+      throw ActivityFailures.of(FailureType.INVALID_INPUT, WHY);
+    }
+
+    @Override
     public void flushRedis(FlushRedisRequest request) {
       throw ActivityFailures.of(FailureType.INVALID_INPUT, WHY);
     }

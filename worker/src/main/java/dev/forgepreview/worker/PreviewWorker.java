@@ -13,6 +13,7 @@ import dev.forgepreview.activities.notify.NotificationActivitiesImpl;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.workflows.AdmissionActivitiesImpl;
 import dev.forgepreview.workflows.AdmissionWorkflowImpl;
+import dev.forgepreview.workflows.MasterSnapshotWorkflowImpl;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupRequest;
 import dev.forgepreview.workflows.PreviewCleanupWorkflowImpl;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflowImpl;
@@ -78,7 +79,8 @@ public final class PreviewWorker implements AutoCloseable {
     main.registerWorkflowImplementationTypes(
         PreviewEnvironmentWorkflowImpl.class,
         PreviewCleanupWorkflowImpl.class,
-        AdmissionWorkflowImpl.class);
+        AdmissionWorkflowImpl.class,
+        MasterSnapshotWorkflowImpl.class);
     main.registerActivitiesImplementations(
         databaseClone,
         ComposeWiring.fromEnvironment(
@@ -142,6 +144,13 @@ public final class PreviewWorker implements AutoCloseable {
         config.temporalNamespace(),
         config.forgeApiUrl());
     worker.cleanup.install();
+    new SnapshotSchedules(
+            ScheduleClient.newInstance(
+                worker.service,
+                ScheduleClientOptions.newBuilder()
+                    .setNamespace(config.temporalNamespace())
+                    .build()))
+        .install(config.repositories().get().all());
     config.repositories().watch(config.repositoriesReloadInterval());
     metrics.startPolling(
         worker.client,

@@ -564,6 +564,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.deployments = previous.deployments();
     state.failureLog = previous.failureLog();
     state.lastUpdateFailure = previous.lastUpdateFailure();
+    state.data = previous.data();
     state.expiresAtMillis = carried.expiresAtMillis() + pendingExtensionMillis;
     pendingExtensionMillis = 0;
     // Signals that reached this run before restore() ran are newer than the carried ones.

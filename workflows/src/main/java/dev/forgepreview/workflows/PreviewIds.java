@@ -15,6 +15,8 @@ public final class PreviewIds {
   public static final String CLEANUP_WORKFLOW_TYPE = "PreviewCleanupWorkflow";
   public static final String CLEANUP_SCHEDULE_ID = "preview-cleanup";
   public static final String CLEANUP_WORKFLOW_ID = "preview-cleanup";
+  public static final String SNAPSHOT_WORKFLOW_TYPE = "MasterSnapshotWorkflow";
+  private static final String SNAPSHOT_PREFIX = "master-snapshot:";
 
   public static final String SIGNAL_UPDATE = "update";
   public static final String SIGNAL_DESTROY = "destroy";
@@ -92,5 +94,19 @@ public final class PreviewIds {
   /** Whether a workflow id follows {@link #workflowId}. */
   public static boolean isPreviewWorkflowId(String id) {
     return id != null && id.startsWith(PREFIX) && id.split(":", -1).length == 4;
+  }
+
+  /**
+   * The schedule, and the workflow id of its runs, that refreshes the master snapshot of {@code
+   * owner/repo}: {@code master-snapshot:{owner}:{repo}}, lower-cased.
+   */
+  public static String snapshotScheduleId(String owner, String repo) {
+    return SNAPSHOT_PREFIX + owner.toLowerCase(Locale.ROOT) + ':' + repo.toLowerCase(Locale.ROOT);
+  }
+
+  /** {@link #snapshotScheduleId} of an {@code owner/repo} key. */
+  public static String snapshotScheduleId(String repository) {
+    int slash = repository.indexOf('/');
+    return snapshotScheduleId(repository.substring(0, slash), repository.substring(slash + 1));
   }
 }

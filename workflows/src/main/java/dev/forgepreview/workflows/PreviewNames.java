@@ -148,6 +148,34 @@ public final class PreviewNames {
     };
   }
 
+  /** The database on the master's server that lists every snapshot ({@link #snapshotDatabase}). */
+  public static final String SNAPSHOT_CATALOG = "forge_preview_snapshots";
+
+  private static final String SNAPSHOT_PREFIX = "fps_";
+
+  /**
+   * The snapshot database of {@code masterDatabase} taken at {@code takenAtMillis}: {@code
+   * fps_{yyyyMMdd_HHmmss}_{master}} in UTC, the master's name cut to fit 63 characters. The time
+   * comes from the workflow, so a retried refresh writes the same database again.
+   */
+  public static String snapshotDatabase(String masterDatabase, long takenAtMillis) {
+    java.time.LocalDateTime at =
+        java.time.LocalDateTime.ofEpochSecond(
+            Math.floorDiv(takenAtMillis, 1000L), 0, java.time.ZoneOffset.UTC);
+    String stamp =
+        String.format(
+            Locale.ROOT,
+            "%04d%02d%02d_%02d%02d%02d",
+            at.getYear(),
+            at.getMonthValue(),
+            at.getDayOfMonth(),
+            at.getHour(),
+            at.getMinute(),
+            at.getSecond());
+    String master = masterDatabase.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    return truncate(SNAPSHOT_PREFIX + stamp + "_" + master, DATABASE_NAME_MAX);
+  }
+
   private static String fill(String template, PreviewSettings settings, int number) {
     return template
         .replace("{number}", Integer.toString(number))

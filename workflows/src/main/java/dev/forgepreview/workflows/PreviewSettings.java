@@ -43,7 +43,13 @@ public record PreviewSettings(
     ComposeHost compose,
     Notifications notifications,
     String label,
-    AdmissionSettings admission) {
+    AdmissionSettings admission,
+    Snapshot snapshot) {
+
+  /** The snapshot settings, the defaults where none are set (settings carried by older runs). */
+  public Snapshot snapshotOrDefaults() {
+    return snapshot == null ? Snapshot.defaults() : snapshot;
+  }
 
   /** The admission settings, the defaults when settings from before them carry none. */
   public AdmissionSettings admissionOrDefaults() {
@@ -167,6 +173,7 @@ public record PreviewSettings(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -219,7 +226,8 @@ public record PreviewSettings(
         compose,
         notifications == null ? null : notifications.withoutUrl(),
         label,
-        admission);
+        admission,
+        snapshot);
   }
 
   public enum Mode {
@@ -286,6 +294,30 @@ public record PreviewSettings(
   /** The database cloned into each preview, reached over SSH. Null: no clone. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record MasterDatabase(String host, int sshPort, String sshUser, String database) {}
+
+  /**
+   * The master snapshot of a repository with a {@code masterDatabase}: a Temporal Schedule ({@code
+   * master-snapshot:{owner}:{repo}}) copies the master into a snapshot database on the master's
+   * MySQL server, applies {@code scrubScript} (SQL, run inside the snapshot) and keeps the newest
+   * {@code keep}; previews clone the newest snapshot.
+   *
+   * @param schedule an ISO-8601 interval ({@code P7D}) or a five-field cron expression ({@code 0 3
+   *     * * 0}: Sundays at 03:00 UTC)
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Snapshot(String schedule, int keep, String scrubScript) {
+    public static final String DEFAULT_SCHEDULE = "0 3 * * 0";
+    public static final int DEFAULT_KEEP = 2;
+
+    public static Snapshot defaults() {
+      return new Snapshot(DEFAULT_SCHEDULE, DEFAULT_KEEP, null);
+    }
+
+    /** Whether {@code schedule} is an interval (else a cron expression). */
+    public boolean isInterval() {
+      return schedule != null && schedule.startsWith("P");
+    }
+  }
 
   /** The queue worker created on the site. Null: none. */
   @JsonIgnoreProperties(ignoreUnknown = true)

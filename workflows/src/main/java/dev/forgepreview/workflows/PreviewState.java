@@ -46,6 +46,9 @@ final class PreviewState {
   /** Who asked for a fresh preview while this one was ending; it starts once this run is done. */
   String startAfterTeardown;
 
+  /** Where the preview's database came from and how old it is; null before the clone. */
+  DataSource data;
+
   String failedStep;
   String failureReason;
 
@@ -88,7 +91,8 @@ final class PreviewState {
         List.copyOf(leftBehind),
         startAfterTeardown,
         compose,
-        phase == Phase.QUEUED ? queue : null);
+        phase == Phase.QUEUED ? queue : null,
+        data);
   }
 
   /** The phase, in the search attributes and the Web UI's details too. */
@@ -137,6 +141,16 @@ final class PreviewState {
         details.append(" (Forge deployed `").append(FailureText.shortSha(deployedSha)).append("`)");
       }
       details.append("\n\n");
+    }
+    if (data != null && data.takenAt() != null) {
+      details
+          .append("Data: ")
+          .append(
+              data.kind() == DataSource.Kind.SNAPSHOT
+                  ? "master snapshot `" + data.database() + "` of "
+                  : "live copy of the master, ")
+          .append(minutes(Instant.parse(data.takenAt()).toEpochMilli()))
+          .append("\n\n");
     }
     if (expiresAtMillis != 0) {
       details.append("Expires: ").append(minutes(expiresAtMillis)).append("\n\n");

@@ -14,8 +14,9 @@ import java.util.List;
  * leftBehind} lists what a teardown or rollback could not delete ({@link Phase#TEARDOWN_FAILED});
  * {@code startAfterTeardown} names who asked for a fresh preview while this one was being torn down
  * (it starts once the teardown is done). {@code queue} is the preview's place while it is {@link
- * Phase#QUEUED} (as its admission coordinator last told it), null otherwise. Fields added later may
- * be null in older results.
+ * Phase#QUEUED} (as its admission coordinator last told it), null otherwise. {@code data} says
+ * where the preview's database came from and how old it is (the master snapshot's time, or a live
+ * copy's). Fields added later may be null in older results.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewStatus(
@@ -41,7 +42,8 @@ public record PreviewStatus(
     List<Leftover> leftBehind,
     String startAfterTeardown,
     ComposeResources compose,
-    QueueStatus queue) {
+    QueueStatus queue,
+    DataSource data) {
 
   /**
    * A queued preview's place: {@code position} of {@code length} previews waiting for the same
@@ -96,6 +98,7 @@ public record PreviewStatus(
         names,
         leftBehind,
         startAfterTeardown,
+        null,
         null,
         null);
   }

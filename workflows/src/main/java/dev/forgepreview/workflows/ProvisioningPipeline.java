@@ -49,6 +49,13 @@ final class ProvisioningPipeline {
    */
   private static final String PIN_COMMIT = "pin-deployed-commit";
 
+  /**
+   * Version 1: the clone reads the repository's newest master snapshot (the live master when there
+   * is none yet, with a warning) and the status records where the data came from and its age. Runs
+   * recorded before it cloned the live master.
+   */
+  private static final String CLONE_FROM_SNAPSHOT = "clone-from-snapshot";
+
   private final PreviewState state;
   private final StepRunner steps;
   private final Compensations compensations;
@@ -230,13 +237,16 @@ final class ProvisioningPipeline {
       return;
     }
     String host = state.resources.serverIp();
+    boolean fromSnapshot =
+        Workflow.getVersion(CLONE_FROM_SNAPSHOT, Workflow.DEFAULT_VERSION, 1) >= 1;
     steps.optional(
         "clone-database",
         () -> {
           CloneResult result =
               Workflow.newActivityStub(
                       DatabaseCloneActivities.class,
-                      state.options.clone("7 Clone " + master.database()))
+                      state.options.clone(
+                          "7 Clone " + master.database() + (fromSnapshot ? " (snapshot)" : "")))
                   .cloneDatabase(
                       new CloneDatabaseRequest(
                           state.requestId("clone-database"),
@@ -244,10 +254,29 @@ final class ProvisioningPipeline {
                           master,
                           host,
                           database,
-                          user));
-          return result.cloned()
-              ? "copied " + result.bytesCopied() + " bytes"
-              : steps.warning("clone-database", result.warning());
+                          user,
+                          fromSnapshot));
+          if (!result.cloned()) {
+            return steps.warning("clone-database", result.warning());
+          }
+          if (!fromSnapshot) {
+            return "copied " + result.bytesCopied() + " bytes";
+          }
+          state.data = result.source();
+          String copied =
+              "copied "
+                  + result.bytesCopied()
+                  + " bytes"
+                  + (result.source() == null
+                      ? ""
+                      : " from "
+                          + result.source().database()
+                          + " (taken "
+                          + result.source().takenAt()
+                          + ")");
+          return result.warning() == null
+              ? copied
+              : steps.warning("clone-database", result.warning() + " (" + copied + ")");
         });
   }
 

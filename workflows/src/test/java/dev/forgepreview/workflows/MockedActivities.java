@@ -66,7 +66,8 @@ final class MockedActivities implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         PreviewEnvironmentWorkflowImpl.class,
         PreviewCleanupWorkflowImpl.class,
-        AdmissionWorkflowImpl.class);
+        AdmissionWorkflowImpl.class,
+        MasterSnapshotWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         clone,
         github,

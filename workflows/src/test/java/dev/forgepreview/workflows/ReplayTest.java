@@ -83,6 +83,18 @@ class ReplayTest {
   /** A preview with the {@code admission} version: queued, granted a Redis database, destroyed. */
   static final String ADMITTED = "histories/preview-admitted.json";
 
+  /**
+   * Recorded with the {@code clone-from-snapshot} version: step 7 cloned the newest master snapshot
+   * and the status carries where the data came from.
+   */
+  private static final String CLONE_FROM_SNAPSHOT = "histories/preview-clone-from-snapshot.json";
+
+  /**
+   * A {@code MasterSnapshotWorkflow} run: the settings loaded, the refresh failing once (master
+   * unreachable) and then made.
+   */
+  private static final String SNAPSHOT_REFRESH = "histories/master-snapshot-refreshed.json";
+
   @Test
   void recordedCoordinatorHistoryReplaysWithoutNonDeterminism() throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(COORDINATOR));
@@ -97,6 +109,96 @@ class ReplayTest {
     }
   }
 
+  @Test
+  void recordedSnapshotRefreshReplaysWithoutNonDeterminism() throws Exception {
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(resource(SNAPSHOT_REFRESH));
+    assertThat(history.getEvents()).hasSizeGreaterThan(10);
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker =
+          env.newWorker(
+              PreviewIds.TASK_QUEUE,
+              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
+      worker.registerWorkflowImplementationTypes(MasterSnapshotWorkflowImpl.class);
+      WorkflowReplayer.replayWorkflowExecution(history, worker);
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "recordHistories", matches = "true")
+  void recordSnapshotHistories() throws IOException {
+    try (MockedActivities activities = new MockedActivities(TestSettings.dedicated())) {
+      org.mockito.Mockito.when(activities.clone.refreshSnapshot(org.mockito.ArgumentMatchers.any()))
+          .thenThrow(
+              io.temporal.failure.ApplicationFailure.newFailure(
+                  "connection refused", FailureType.TRANSIENT.name()))
+          .thenAnswer(
+              i -> {
+                dev.forgepreview.workflows.activities.DatabaseCloneActivities.RefreshSnapshotRequest
+                    r = i.getArgument(0);
+                return new dev.forgepreview.workflows.activities.DatabaseCloneActivities
+                    .SnapshotResult(
+                    r.snapshot(),
+                    r.takenAt(),
+                    81920,
+                    java.util.List.of(r.snapshot()),
+                    java.util.List.of());
+              });
+      activities.env.start();
+      String id = PreviewIds.snapshotScheduleId("acme", "shop");
+      MasterSnapshotWorkflow refresh =
+          activities
+              .env
+              .getWorkflowClient()
+              .newWorkflowStub(
+                  MasterSnapshotWorkflow.class,
+                  io.temporal.client.WorkflowOptions.newBuilder()
+                      .setWorkflowId(id)
+                      .setTaskQueue(PreviewIds.TASK_QUEUE)
+                      .build());
+      refresh.refresh(new MasterSnapshotWorkflow.SnapshotRequest("acme", "shop"));
+      Files.writeString(
+          Path.of("src/test/resources").resolve(SNAPSHOT_REFRESH),
+          activities
+              .env
+              .getWorkflowExecutionHistory(WorkflowExecution.newBuilder().setWorkflowId(id).build())
+              .toJson(true));
+
+      org.mockito.Mockito.when(activities.clone.cloneDatabase(org.mockito.ArgumentMatchers.any()))
+          .thenReturn(
+              new dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult(
+                  true,
+                  2048,
+                  null,
+                  new DataSource(
+                      DataSource.Kind.SNAPSHOT,
+                      "fps_20261129_030000_shop",
+                      "2026-11-29T03:00:00Z",
+                      81920)));
+      PreviewEnvironmentWorkflow workflow = stubAndStart(activities);
+      awaitPhase(activities, workflow, Phase.READY);
+      workflow.update(new UpdateSignal("sha-2", "feature/x", "d-2", "github"));
+      PreviewLifecycleTest.awaitCondition(
+          activities, () -> "sha-2".equals(workflow.status().deployedSha()));
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+      activities.result("preview:acme:shop:42");
+      Files.writeString(
+          Path.of("src/test/resources").resolve(CLONE_FROM_SNAPSHOT),
+          activities
+              .env
+              .getWorkflowExecutionHistory(
+                  WorkflowExecution.newBuilder().setWorkflowId("preview:acme:shop:42").build())
+              .toJson(true));
+    }
+  }
+
+  private static PreviewEnvironmentWorkflow stubAndStart(MockedActivities activities) {
+    PreviewEnvironmentWorkflow workflow = activities.stub("preview:acme:shop:42");
+    io.temporal.client.WorkflowClient.start(
+        workflow::run, TestSettings.request(42, "feature/x", "sha-1"));
+    return workflow;
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -109,7 +211,8 @@ class ReplayTest {
         ENDING,
         LEGACY_TEARDOWN,
         NOTIFIED,
-        ADMITTED
+        ADMITTED,
+        CLONE_FROM_SNAPSHOT
       })
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));

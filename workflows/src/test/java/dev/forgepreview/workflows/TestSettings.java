@@ -143,6 +143,11 @@ final class TestSettings {
     return with(with(s, "maxConcurrentPreviews", cap), "admission", admission);
   }
 
+  /** {@code s} with {@code snapshot:} set. */
+  static PreviewSettings withSnapshot(PreviewSettings s, PreviewSettings.Snapshot snapshot) {
+    return with(s, "snapshot", snapshot);
+  }
+
   static PreviewRequest request(int number, String branch, String sha) {
     return new PreviewRequest("acme", "shop", number, branch, sha, "octocat", null);
   }

@@ -1,11 +1,17 @@
 package dev.forgepreview.activities.github;
 
+import dev.forgepreview.workflows.DataSource;
 import dev.forgepreview.workflows.DeploymentLogTail;
 import dev.forgepreview.workflows.Leftover;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewStatus;
 import dev.forgepreview.workflows.StepRecord;
 import dev.forgepreview.workflows.UpdateFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -108,6 +114,10 @@ public final class CommentRenderer {
     if (status.expiresAt() != null) {
       md.append("| **Expires** | ").append(escape(status.expiresAt())).append(" |\n");
     }
+    String data = data(status);
+    if (data != null) {
+      md.append("| **Data** | ").append(data).append(" |\n");
+    }
     md.append('\n');
     updateFailure(md, status);
     md.append("Comment `/update` to redeploy the latest commit of this pull request, ")
@@ -135,6 +145,72 @@ public final class CommentRenderer {
     }
     md.append("Comment `/update` (or push a commit) to try again.\n\n");
     collapsedSteps(md, status.steps());
+  }
+
+  /**
+   * Where the database came from and how old its data was when it was cloned: {@code master
+   * snapshot of 2026-11-29 03:00 UTC (1 day 7 h old at the clone)}, or a live copy's time.
+   */
+  static String data(PreviewStatus status) {
+    DataSource data = status.data();
+    if (data == null || data.takenAt() == null || data.kind() == null) {
+      return null;
+    }
+    Instant taken;
+    try {
+      taken = Instant.parse(data.takenAt());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+    if (data.kind() == DataSource.Kind.LIVE_MASTER) {
+      return "live copy of the master database, " + minutes(taken) + " (no snapshot yet)";
+    }
+    String text = "master snapshot of " + minutes(taken);
+    Instant cloned = cloneFinished(status.steps());
+    if (cloned != null && !cloned.isBefore(taken)) {
+      text += " (" + age(Duration.between(taken, cloned)) + " old at the clone)";
+    }
+    return text;
+  }
+
+  private static Instant cloneFinished(List<StepRecord> steps) {
+    if (steps == null) {
+      return null;
+    }
+    for (StepRecord step : steps) {
+      if ("clone-database".equals(step.name()) && step.finishedAt() != null) {
+        try {
+          return Instant.parse(step.finishedAt());
+        } catch (DateTimeParseException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String minutes(Instant at) {
+    LocalDateTime t = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
+    return String.format(
+        Locale.ROOT,
+        "%04d-%02d-%02d %02d:%02d UTC",
+        t.getYear(),
+        t.getMonthValue(),
+        t.getDayOfMonth(),
+        t.getHour(),
+        t.getMinute());
+  }
+
+  static String age(Duration age) {
+    long days = age.toDays();
+    long hours = age.toHoursPart();
+    if (days > 0) {
+      return days + (days == 1 ? " day " : " days ") + hours + " h";
+    }
+    if (hours > 0) {
+      return hours + " h " + age.toMinutesPart() + " min";
+    }
+    return Math.max(0, age.toMinutes()) + " min";
   }
 
   /** An update that failed while the preview stayed on the commit deployed before it. */

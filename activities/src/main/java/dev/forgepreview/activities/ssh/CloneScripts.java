@@ -19,7 +19,7 @@ final class CloneScripts {
   /** The exit status of the existence check when the master database does not exist. */
   static final int MISSING_DATABASE_EXIT = 66;
 
-  private static final String MASTER_FILE = "m.cnf";
+  static final String MASTER_FILE = "m.cnf";
   private static final String TARGET_FILE = "t.cnf";
 
   private final CloneSettings settings;
@@ -126,9 +126,9 @@ final class CloneScripts {
         + " FLUSHDB\n";
   }
 
-  private record Upload(String file, int length) {}
+  record Upload(String file, int length) {}
 
-  private static String prelude(List<Upload> uploads) {
+  static String prelude(List<Upload> uploads) {
     StringBuilder script =
         new StringBuilder()
             .append("umask 077\n")
@@ -148,7 +148,7 @@ final class CloneScripts {
     return script.toString();
   }
 
-  private String existenceCheck(String database) {
+  String existenceCheck(String database) {
     String sql =
         "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"
             + SafeNames.requireDatabase(database)
@@ -170,7 +170,7 @@ final class CloneScripts {
    * version comment, never row data) rewritten to {@code CURRENT_USER}, as the preview's user may
    * not create objects for another definer. The dump's status goes to {@code $d/dump.rc}.
    */
-  private String dumpPipeline(String database) {
+  String dumpPipeline(String database) {
     List<String> words = new ArrayList<>();
     words.add(shellQuote(settings.dumpCommand()));
     words.add("--defaults-extra-file=\"$d/" + MASTER_FILE + "\"");
@@ -188,7 +188,7 @@ final class CloneScripts {
         + "\n";
   }
 
-  private String client(String optionFile) {
+  String client(String optionFile) {
     return shellQuote(settings.clientCommand())
         + " --defaults-extra-file=\"$d/"
         + optionFile

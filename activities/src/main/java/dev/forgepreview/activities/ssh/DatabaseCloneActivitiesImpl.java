@@ -4,6 +4,7 @@ import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.activities.secrets.Redactor;
 import dev.forgepreview.activities.ssh.SshConnection.RemoteCommand;
 import dev.forgepreview.workflows.ActivityFailures;
+import dev.forgepreview.workflows.DataSource;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.PreviewSettings.MasterDatabase;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
@@ -14,6 +15,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
@@ -43,11 +48,13 @@ public final class DatabaseCloneActivitiesImpl implements DatabaseCloneActivitie
   private static final Pattern MYSQL_CONNECTION_ERROR =
       Pattern.compile("\\b(2002|2003|2006|2013)\\b");
   private static final Pattern BYTES_LINE = Pattern.compile("(?m)^bytes=(\\d+)$");
+  private static final Pattern SIZE_LINE = Pattern.compile("(?m)^size=(\\d+)$");
   private static final long PROGRESS_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final SshConnector connector;
   private final CloneSettings settings;
   private final CloneScripts scripts;
+  private final SnapshotScripts snapshotScripts;
   private final PreviewSecrets secrets;
   private final MasterCredentials masterCredentials;
 
@@ -67,6 +74,7 @@ public final class DatabaseCloneActivitiesImpl implements DatabaseCloneActivitie
     this.connector = Objects.requireNonNull(connector, "connector");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.scripts = new CloneScripts(settings);
+    this.snapshotScripts = new SnapshotScripts(scripts);
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.masterCredentials = Objects.requireNonNull(masterCredentials, "masterCredentials");
   }
@@ -75,6 +83,17 @@ public final class DatabaseCloneActivitiesImpl implements DatabaseCloneActivitie
   public CloneResult cloneDatabase(CloneDatabaseRequest request) {
     try {
       return cloneDatabase(request, bytes -> Activity.getExecutionContext().heartbeat(bytes));
+    } catch (SafeNames.InvalidNameException e) {
+      throw failure(FailureType.INVALID_INPUT, e.getMessage(), e);
+    } catch (SshException e) {
+      throw toFailure(e);
+    }
+  }
+
+  @Override
+  public SnapshotResult refreshSnapshot(RefreshSnapshotRequest request) {
+    try {
+      return refreshSnapshot(request, bytes -> Activity.getExecutionContext().heartbeat(bytes));
     } catch (SafeNames.InvalidNameException e) {
       throw failure(FailureType.INVALID_INPUT, e.getMessage(), e);
     } catch (SshException e) {
@@ -125,13 +144,40 @@ public final class DatabaseCloneActivitiesImpl implements DatabaseCloneActivitie
             settings.previewMysql(),
             new DbCredentials(targetUser, secrets.databasePassword(request.previewId())));
 
+    // The source: the newest complete snapshot when asked for and there is one, else the master.
+    String sourceDatabase = masterDatabase;
+    DataSource source =
+        new DataSource(
+            DataSource.Kind.LIVE_MASTER,
+            masterDatabase,
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            0);
+    String sourceWarning = null;
+    if (request.fromSnapshot()) {
+      Snapshot newest =
+          newestSnapshot(masterHost, masterPort, masterSshUser, masterDatabase, masterOptions);
+      if (newest != null) {
+        sourceDatabase = newest.name();
+        source =
+            new DataSource(
+                DataSource.Kind.SNAPSHOT, newest.name(), newest.takenAt(), newest.sizeBytes());
+      } else {
+        sourceWarning =
+            "no complete snapshot of "
+                + masterDatabase
+                + " on "
+                + masterHost
+                + " yet: cloned the live master";
+      }
+    }
+
     boolean sameMachine =
         masterHost.equalsIgnoreCase(targetHost)
             && masterPort == settings.previewSshPort()
             && masterSshUser.equals(settings.previewSshUser());
     log.info(
         "cloning {} from {}@{} into {} on {} ({})",
-        masterDatabase,
+        sourceDatabase,
         masterSshUser,
         masterHost,
         targetDatabase,
@@ -143,7 +189,7 @@ public final class DatabaseCloneActivitiesImpl implements DatabaseCloneActivitie
                 masterHost,
                 masterPort,
                 masterSshUser,
-                masterDatabase,
+                sourceDatabase,
                 targetDatabase,
                 masterOptions,
                 targetOptions,
@@ -152,18 +198,145 @@ public final class DatabaseCloneActivitiesImpl implements DatabaseCloneActivitie
                 masterHost,
                 masterPort,
                 masterSshUser,
-                masterDatabase,
+                sourceDatabase,
                 targetHost,
                 targetDatabase,
                 masterOptions,
                 targetOptions,
                 progress);
-    if (result.cloned()) {
-      log.info("cloned {} into {}: {} bytes", masterDatabase, targetDatabase, result.bytesCopied());
-    } else {
+    if (!result.cloned()) {
       log.warn(result.warning());
+      return result;
     }
-    return result;
+    log.info("cloned {} into {}: {} bytes", sourceDatabase, targetDatabase, result.bytesCopied());
+    if (sourceWarning != null) {
+      log.warn(sourceWarning);
+    }
+    return new CloneResult(true, result.bytesCopied(), sourceWarning, source);
+  }
+
+  /** One row of the snapshot catalog. */
+  record Snapshot(boolean complete, String name, String takenAt, long sizeBytes) {}
+
+  /** The newest complete snapshot of {@code masterDatabase}, or null. */
+  private Snapshot newestSnapshot(
+      String host, int port, String sshUser, String masterDatabase, byte[] masterOptions)
+      throws SshException {
+    try (SshConnection master = connector.connect(host, port, sshUser)) {
+      return listSnapshots(master, masterDatabase, masterOptions).stream()
+          .filter(Snapshot::complete)
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  /** The snapshots of {@code masterDatabase} in the catalog, newest first. */
+  private List<Snapshot> listSnapshots(
+      SshConnection master, String masterDatabase, byte[] masterOptions) throws SshException {
+    String purpose = "the snapshot list of " + masterDatabase + " on " + master.host();
+    SshConnection.Result result =
+        master.execute(
+            purpose, snapshotScripts.list(masterDatabase, masterOptions.length), masterOptions);
+    requireZero(purpose, result);
+    List<Snapshot> snapshots = new ArrayList<>();
+    for (String line : result.stdout().split("\n")) {
+      String[] cells = line.split("\t");
+      if (cells.length == 4) {
+        snapshots.add(
+            new Snapshot(
+                cells[0].equals("complete"),
+                SafeNames.requireDatabase(cells[1]),
+                cells[2],
+                Long.parseLong(cells[3])));
+      }
+    }
+    return snapshots;
+  }
+
+  /**
+   * The refresh without Temporal: {@code heartbeat} is called about once a second while the remote
+   * dump runs.
+   */
+  SnapshotResult refreshSnapshot(RefreshSnapshotRequest request, LongConsumer heartbeat)
+      throws SshException {
+    MasterDatabase master = Objects.requireNonNull(request.master(), "master");
+    String host = SafeNames.requireHost(master.host());
+    int port = SafeNames.requirePort(master.sshPort() == 0 ? 22 : master.sshPort());
+    String sshUser = SafeNames.requireSshUser(master.sshUser());
+    String masterDatabase = SafeNames.requireDatabase(master.database());
+    String snapshot = SafeNames.requireDatabase(request.snapshot());
+    int keep = Math.max(1, request.keep());
+    DbCredentials credentials = masterCredentials.forHost(host);
+    if (credentials == null) {
+      throw new SshCommandException(
+          "the snapshot", 1, null, "no MySQL credentials are configured for master " + host);
+    }
+    SafeNames.requireDbUser(credentials.user());
+    byte[] options = CloneScripts.optionFile(settings.masterMysql(), credentials);
+    byte[] scrub =
+        request.scrubScript() == null || request.scrubScript().isBlank()
+            ? new byte[0]
+            : request.scrubScript().getBytes(StandardCharsets.UTF_8);
+    String script =
+        snapshotScripts.refresh(
+            masterDatabase, snapshot, request.takenAt(), options.length, scrub.length);
+    String purpose = "the snapshot " + snapshot + " of " + masterDatabase + " on " + host;
+    log.info("refreshing {}", purpose);
+    try (SshConnection connection = connector.connect(host, port, sshUser)) {
+      long size;
+      try (RemoteCommand command = connection.start(purpose, script)) {
+        write(command, command.stdin(), options);
+        if (scrub.length > 0) {
+          write(command, command.stdin(), scrub);
+        }
+        command.closeStdin();
+        while (!command.hasEnded(Duration.ofSeconds(1))) {
+          heartbeat.accept(0);
+        }
+        String stdout;
+        try {
+          stdout = new String(command.stdout().readNBytes(4096), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw command.lost(e);
+        }
+        Integer status = command.awaitExit();
+        if (status != null && status == CloneScripts.MISSING_DATABASE_EXIT) {
+          throw new SshCommandException(
+              purpose,
+              status,
+              null,
+              "the master database " + masterDatabase + " does not exist on " + host);
+        }
+        if (status == null || status != 0) {
+          throw new SshCommandException(purpose, status, command.exitSignal(), command.stderr());
+        }
+        Matcher sizeLine = SIZE_LINE.matcher(stdout);
+        size = sizeLine.find() ? Long.parseLong(sizeLine.group(1)) : 0;
+      }
+
+      // Keep the newest complete ones; drop older ones and what earlier attempts left unfinished.
+      List<String> kept = new ArrayList<>(List.of(snapshot));
+      List<String> dropped = new ArrayList<>();
+      for (Snapshot existing : listSnapshots(connection, masterDatabase, options)) {
+        if (existing.name().equals(snapshot)) {
+          continue;
+        }
+        if (existing.complete() && kept.size() < keep) {
+          kept.add(existing.name());
+        } else if (existing.complete() || existing.takenAt().compareTo(request.takenAt()) < 0) {
+          dropped.add(existing.name());
+        }
+      }
+      if (!dropped.isEmpty()) {
+        String dropPurpose = "dropping old snapshots of " + masterDatabase + " on " + host;
+        requireZero(
+            dropPurpose,
+            connection.execute(
+                dropPurpose, snapshotScripts.drop(dropped, options.length), options));
+      }
+      log.info("{}: {} bytes; kept {}, dropped {}", purpose, size, kept, dropped);
+      return new SnapshotResult(snapshot, request.takenAt(), size, kept, dropped);
+    }
   }
 
   private CloneResult cloneAcrossMachines(

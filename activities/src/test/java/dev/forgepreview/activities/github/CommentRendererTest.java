@@ -2,10 +2,12 @@ package dev.forgepreview.activities.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forgepreview.workflows.DataSource;
 import dev.forgepreview.workflows.ForgeResources;
 import dev.forgepreview.workflows.Leftover;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewStatus;
+import dev.forgepreview.workflows.StepRecord;
 import dev.forgepreview.workflows.StepRecord.StepState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,67 @@ class CommentRendererTest {
         .contains(Statuses.EXPIRES)
         .contains("`/update`")
         .contains("`/destroy`");
+  }
+
+  @Test
+  void readySaysWhereTheDataCameFromAndHowOldItWasAtTheClone() {
+    PreviewStatus ready = Statuses.ready();
+    PreviewStatus fromSnapshot =
+        withData(
+            ready,
+            new DataSource(
+                DataSource.Kind.SNAPSHOT, "fps_20261129_030000_shop", "2026-11-29T03:00:00Z", 1),
+            new StepRecord(
+                "clone-database",
+                StepState.SUCCEEDED,
+                1,
+                "2026-11-30T10:14:00Z",
+                "2026-11-30T10:15:00Z",
+                "copied"));
+    assertThat(CommentRenderer.render(ID, fromSnapshot))
+        .contains(
+            "| **Data** | master snapshot of 2026-11-29 03:00 UTC (1 day 7 h old at the clone) |");
+
+    PreviewStatus live =
+        withData(
+            ready,
+            new DataSource(DataSource.Kind.LIVE_MASTER, "shop", "2026-11-30T10:14:00Z", 0),
+            new StepRecord(
+                "clone-database", StepState.WARNING, 1, "2026-11-30T10:14:00Z", null, "live"));
+    assertThat(CommentRenderer.render(ID, live))
+        .contains(
+            "| **Data** | live copy of the master database, 2026-11-30 10:14 UTC (no snapshot yet) |");
+    assertThat(CommentRenderer.render(ID, ready)).doesNotContain("**Data**");
+  }
+
+  private static PreviewStatus withData(PreviewStatus s, DataSource data, StepRecord clone) {
+    List<StepRecord> steps = new java.util.ArrayList<>(s.steps());
+    steps.add(0, clone);
+    return new PreviewStatus(
+        s.previewId(),
+        s.repository(),
+        s.pullRequest(),
+        s.phase(),
+        s.previewUrl(),
+        s.branch(),
+        s.headSha(),
+        s.deployedSha(),
+        s.resources(),
+        steps,
+        s.warnings(),
+        s.expiresAt(),
+        s.failedStep(),
+        s.failureReason(),
+        s.rolledBack(),
+        s.deployments(),
+        s.failureLog(),
+        s.lastUpdateFailure(),
+        s.names(),
+        s.leftBehind(),
+        s.startAfterTeardown(),
+        s.compose(),
+        s.queue(),
+        data);
   }
 
   @Test

@@ -104,6 +104,7 @@ final class Statuses {
         List.of(),
         null,
         null,
-        new PreviewStatus.QueueStatus(position, length, reason, "admission:acme:shop"));
+        new PreviewStatus.QueueStatus(position, length, reason, "admission:acme:shop"),
+        null);
   }
 }

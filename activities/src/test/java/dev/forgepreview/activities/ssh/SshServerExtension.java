@@ -43,6 +43,7 @@ final class SshServerExtension implements BeforeAllCallback, AfterAllCallback {
   private final AtomicLong dropAfterBytes = new AtomicLong(-1);
   private final AtomicReference<String> dropMarker = new AtomicReference<>();
   private final AtomicReference<String> lastCommand = new AtomicReference<>();
+  private final List<String> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static KeyPair sharedClientKey;
   private SshServer server;
   private KeyPair hostKey;
@@ -66,6 +67,7 @@ final class SshServerExtension implements BeforeAllCallback, AfterAllCallback {
     server.setCommandFactory(
         (channel, command) -> {
           lastCommand.set(command);
+          commands.add(command);
           Command delegate = processes.createCommand(channel, command);
           String marker = dropMarker.get();
           long limit = dropAfterBytes.get();
@@ -122,6 +124,11 @@ final class SshServerExtension implements BeforeAllCallback, AfterAllCallback {
 
   String lastCommand() {
     return lastCommand.get();
+  }
+
+  /** Every command run so far, oldest first. */
+  List<String> commands() {
+    return List.copyOf(commands);
   }
 
   /** The next command containing {@code marker} drops the connection after {@code bytes}. */
