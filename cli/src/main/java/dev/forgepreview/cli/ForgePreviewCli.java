@@ -43,6 +43,7 @@ import picocli.CommandLine.ScopeType;
       ExtendCommand.class,
       RedeployCommand.class,
       CleanupCommand.class,
+      CredentialsCommand.class,
       DoctorCommand.class,
       CommandLine.HelpCommand.class
     })

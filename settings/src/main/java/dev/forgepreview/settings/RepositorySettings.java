@@ -58,6 +58,8 @@ public final class RepositorySettings {
           .build();
   private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
   private static final Pattern ENV_KEY = Pattern.compile("[A-Z_][A-Z0-9_]*");
+  private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:[A-Za-z_][A-Za-z0-9_]*}");
+  private static final Pattern BASIC_AUTH_USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> TOP_LEVEL = Set.of("defaults", "repositories");
   private static final JsonNode BUILT_IN = readBuiltInDefaults();
 
@@ -368,6 +370,19 @@ public final class RepositorySettings {
     List<String> script = DeployScriptTemplate.problems(s.deployScript());
     if (!script.isEmpty()) {
       problems.put("deployScript", String.join("; ", script));
+    }
+    if (s.basicAuth() != null) {
+      String user = s.basicAuth().username();
+      if (user == null || !BASIC_AUTH_USER.matcher(user).matches()) {
+        problems.put("basicAuth.username", "is required: 1-64 of [A-Za-z0-9._-]");
+      }
+      String password = s.basicAuth().password();
+      if (password != null && !ENV_REFERENCE.matcher(password).matches()) {
+        problems.put(
+            "basicAuth.password",
+            "must be \"${env:NAME}\" (read from the worker's environment) or left out (a password"
+                + " derived per preview): a password is never written into this file");
+      }
     }
     if (s.redisDatabases() < 2) {
       problems.put("redisDatabases", "must be at least 2");

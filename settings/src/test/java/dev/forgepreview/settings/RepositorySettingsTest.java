@@ -150,6 +150,48 @@ class RepositorySettingsTest {
   }
 
   @Test
+  void basicAuthTakesAUserAndAnEnvironmentReferenceButNeverAPassword() {
+    RepositorySettings settings =
+        parse(
+            """
+            defaults: {domain: d.dev}
+            repositories:
+              acme/shop:
+                basicAuth: {username: preview}
+              acme/blog:
+                basicAuth: {username: team, password: "${env:BLOG_PASSWORD}"}
+              acme/open: {}
+            """);
+    assertThat(settings.find("acme/shop").orElseThrow().basicAuth().generated()).isTrue();
+    assertThat(settings.find("acme/blog").orElseThrow().basicAuth().password())
+        .isEqualTo("${env:BLOG_PASSWORD}");
+    assertThat(settings.find("acme/open").orElseThrow().basicAuth()).isNull();
+
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        basicAuth: {username: preview, password: hunter2}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("repositories.yaml:4: acme/shop.basicAuth.password must be")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        basicAuth: {password: "${env:X}"}
+                    """))
+        .hasMessageContaining("acme/shop.basicAuth.username is required");
+  }
+
+  @Test
   void aRepositoryListedTwiceIsRefused() {
     assertThatThrownBy(
             () ->

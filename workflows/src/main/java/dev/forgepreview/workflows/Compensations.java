@@ -9,6 +9,8 @@ import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseReque
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseUserRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteServerRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteSiteRequest;
+import dev.forgepreview.workflows.activities.SiteAccessActivities;
+import dev.forgepreview.workflows.activities.SiteAccessActivities.UnprotectSiteRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -41,7 +43,8 @@ final class Compensations {
     SERVER,
     SITE,
     DATABASE,
-    DATABASE_USER;
+    DATABASE_USER,
+    SECURITY_RULE;
 
     /** {@code server}, {@code site}, {@code database}, {@code database-user}. */
     String kind() {
@@ -76,6 +79,9 @@ final class Compensations {
       registered.add(Resource.SERVER);
     }
     registered.addAll(List.of(Resource.SITE, Resource.DATABASE, Resource.DATABASE_USER));
+    if (state.access != null) {
+      registered.add(Resource.SECURITY_RULE);
+    }
   }
 
   /**
@@ -198,6 +204,7 @@ final class Compensations {
       case SITE -> names.siteDomain();
       case DATABASE -> names.database();
       case DATABASE_USER -> names.databaseUser();
+      case SECURITY_RULE -> SiteAccessActivities.RULE_NAME + " on " + names.siteDomain();
     };
   }
 
@@ -216,6 +223,13 @@ final class Compensations {
       return; // nothing can exist on a server that was never created
     }
     switch (resource) {
+      case SECURITY_RULE ->
+          Workflow.newActivityStub(
+                  SiteAccessActivities.class,
+                  state.options.compensation(summary(resource), PreviewIds.FORGE_TASK_QUEUE))
+              .unprotectSite(
+                  new UnprotectSiteRequest(
+                      rid, serverId, names.siteDomain(), SiteAccessActivities.RULE_NAME));
       case SITE -> forge.deleteSite(new DeleteSiteRequest(rid, serverId, names.siteDomain()));
       case DATABASE ->
           forge.deleteDatabase(new DeleteDatabaseRequest(rid, serverId, names.database()));
@@ -232,6 +246,7 @@ final class Compensations {
       case SERVER -> label("server", ids.serverId(), name(resource));
       case SITE -> label("site", ids.siteId(), name(resource));
       case DATABASE -> label("database", ids.databaseId(), name(resource));
+      case SECURITY_RULE -> label("security rule", null, name(resource));
       default -> label("database user", ids.databaseUserId(), name(resource));
     };
   }

@@ -470,6 +470,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.deployments = previous.deployments();
     state.failureLog = previous.failureLog();
     state.lastUpdateFailure = previous.lastUpdateFailure();
+    state.access = previous.access();
     state.expiresAtMillis = carried.expiresAtMillis() + pendingExtensionMillis;
     pendingExtensionMillis = 0;
     // Signals that reached this run before restore() ran are newer than the carried ones.

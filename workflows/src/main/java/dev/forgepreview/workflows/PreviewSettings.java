@@ -35,7 +35,58 @@ public record PreviewSettings(
     int redisDatabases,
     int continueAsNewAfterDeployments,
     Timeouts timeouts,
-    String deployScript) {
+    String deployScript,
+    BasicAuth basicAuth) {
+
+  /** Settings without the keys added after the first release (carried by older runs too). */
+  public PreviewSettings(
+      String repository,
+      Mode mode,
+      Long sharedServerId,
+      ServerSpec server,
+      String domain,
+      String project,
+      String siteTemplate,
+      String databaseTemplate,
+      String phpVersion,
+      String repositoryProvider,
+      boolean composer,
+      MasterDatabase masterDatabase,
+      Map<String, String> environment,
+      QueueWorker queueWorker,
+      boolean certificate,
+      String ttl,
+      Trigger trigger,
+      int maxConcurrentPreviews,
+      int redisDatabases,
+      int continueAsNewAfterDeployments,
+      Timeouts timeouts,
+      String deployScript) {
+    this(
+        repository,
+        mode,
+        sharedServerId,
+        server,
+        domain,
+        project,
+        siteTemplate,
+        databaseTemplate,
+        phpVersion,
+        repositoryProvider,
+        composer,
+        masterDatabase,
+        environment,
+        queueWorker,
+        certificate,
+        ttl,
+        trigger,
+        maxConcurrentPreviews,
+        redisDatabases,
+        continueAsNewAfterDeployments,
+        timeouts,
+        deployScript,
+        null);
+  }
 
   /**
    * These settings with the {@code environment:} values emptied and the keys kept: what workflow
@@ -70,7 +121,8 @@ public record PreviewSettings(
         redisDatabases,
         continueAsNewAfterDeployments,
         timeouts,
-        deployScript);
+        deployScript,
+        basicAuth);
   }
 
   public enum Mode {
@@ -96,6 +148,20 @@ public record PreviewSettings(
   /** The database cloned into each preview, reached over SSH. Null: no clone. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record MasterDatabase(String host, int sshPort, String sshUser, String database) {}
+
+  /**
+   * HTTP basic auth in front of the preview (a Forge security rule on the whole site). {@code
+   * password} is null (a password derived per preview inside the activities, like the database
+   * password) or a {@code ${env:NAME}} reference the worker resolves: the settings never hold the
+   * password itself, so they may travel through history as they are.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record BasicAuth(String username, String password) {
+    /** Whether the password is derived per preview rather than configured. */
+    public boolean generated() {
+      return password == null || password.isBlank();
+    }
+  }
 
   /** The queue worker created on the site. Null: none. */
   @JsonIgnoreProperties(ignoreUnknown = true)

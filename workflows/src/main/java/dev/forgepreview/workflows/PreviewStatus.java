@@ -12,7 +12,8 @@ import java.util.List;
  * (or will give) its resources, null before its settings are loaded. {@code leftBehind} lists what
  * a teardown or rollback could not delete ({@link Phase#TEARDOWN_FAILED}); {@code
  * startAfterTeardown} names who asked for a fresh preview while this one was being torn down (it
- * starts once the teardown is done). Fields added later may be null in older results.
+ * starts once the teardown is done). {@code access} says how the preview is protected ({@code basic
+ * auth, user preview}), null when it is open. Fields added later may be null in older results.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewStatus(
@@ -36,7 +37,56 @@ public record PreviewStatus(
     UpdateFailure lastUpdateFailure,
     PreviewResourceNames names,
     List<Leftover> leftBehind,
-    String startAfterTeardown) {
+    String startAfterTeardown,
+    String access) {
+
+  /** A status without {@code access}: what runs from before basic auth answered. */
+  public PreviewStatus(
+      String previewId,
+      String repository,
+      int pullRequest,
+      Phase phase,
+      String previewUrl,
+      String branch,
+      String headSha,
+      String deployedSha,
+      ForgeResources resources,
+      List<StepRecord> steps,
+      List<String> warnings,
+      String expiresAt,
+      String failedStep,
+      String failureReason,
+      List<String> rolledBack,
+      int deployments,
+      String failureLog,
+      UpdateFailure lastUpdateFailure,
+      PreviewResourceNames names,
+      List<Leftover> leftBehind,
+      String startAfterTeardown) {
+    this(
+        previewId,
+        repository,
+        pullRequest,
+        phase,
+        previewUrl,
+        branch,
+        headSha,
+        deployedSha,
+        resources,
+        steps,
+        warnings,
+        expiresAt,
+        failedStep,
+        failureReason,
+        rolledBack,
+        deployments,
+        failureLog,
+        lastUpdateFailure,
+        names,
+        leftBehind,
+        startAfterTeardown,
+        null);
+  }
 
   /** A status without names and the teardown fields: what runs from before them answered. */
   public PreviewStatus(
@@ -79,6 +129,7 @@ public record PreviewStatus(
         lastUpdateFailure,
         null,
         List.of(),
+        null,
         null);
   }
 }

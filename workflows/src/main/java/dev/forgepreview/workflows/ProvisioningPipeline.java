@@ -30,6 +30,8 @@ import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
 import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.HealthActivities.ConnectivityRequest;
+import dev.forgepreview.workflows.activities.SiteAccessActivities;
+import dev.forgepreview.workflows.activities.SiteAccessActivities.ProtectSiteRequest;
 import io.temporal.workflow.Workflow;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +43,9 @@ import java.util.Map;
  */
 final class ProvisioningPipeline {
   private static final String PUBLISH_DEPLOYING = "publish-deploying";
+
+  /** Version 1: a repository with {@code basicAuth} gets a security rule on the preview's site. */
+  private static final String BASIC_AUTH = "basic-auth";
 
   /**
    * Version 1: each deployment first writes the site's script pinned to the sha, an update without
@@ -102,6 +107,7 @@ final class ProvisioningPipeline {
                             "/public")));
     long siteId = site.siteId();
     state.resources = state.resources.withSite(siteId);
+    protectSite(serverId, siteId);
 
     String database = names.database();
     compensations.register(Resource.DATABASE);
@@ -187,6 +193,34 @@ final class ProvisioningPipeline {
     deploy(state.headSha);
 
     checkHealth(serverId, siteId);
+  }
+
+  /**
+   * Basic auth in front of the site (the repository's {@code basicAuth}), before anything is
+   * deployed on it. Critical: a preview that should be protected is never left open. The password
+   * is looked up or derived inside the activity.
+   */
+  private void protectSite(long serverId, long siteId) {
+    PreviewSettings.BasicAuth auth = state.settings.basicAuth();
+    if (auth == null || Workflow.getVersion(BASIC_AUTH, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    compensations.register(Resource.SECURITY_RULE);
+    steps.critical(
+        "protect-site",
+        () ->
+            Workflow.newActivityStub(
+                    SiteAccessActivities.class,
+                    state.options.forge("3b Put basic auth in front of the site"))
+                .protectSite(
+                    new ProtectSiteRequest(
+                        state.requestId("protect-site"),
+                        serverId,
+                        siteId,
+                        SiteAccessActivities.RULE_NAME,
+                        state.settings.repository(),
+                        state.previewId)));
+    state.access = "basic auth, user " + auth.username();
   }
 
   /** Steps 1 and 2; returns the server's id. */
@@ -405,7 +439,11 @@ final class ProvisioningPipeline {
               Workflow.newActivityStub(
                       HealthActivities.class, options.connectivity("15 Reach " + state.previewUrl))
                   .checkConnectivity(
-                      new ConnectivityRequest(state.requestId("connectivity"), state.previewUrl));
+                      new ConnectivityRequest(
+                          state.requestId("connectivity"),
+                          state.previewUrl,
+                          state.settings.repository(),
+                          state.previewId));
           return "HTTP " + code;
         });
   }

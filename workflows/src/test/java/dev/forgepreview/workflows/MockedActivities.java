@@ -25,6 +25,7 @@ import dev.forgepreview.workflows.activities.GitHubActivities.CommenterPermissio
 import dev.forgepreview.workflows.activities.GitHubActivities.PermissionRequest;
 import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities;
+import dev.forgepreview.workflows.activities.SiteAccessActivities;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -45,6 +46,8 @@ final class MockedActivities implements AutoCloseable {
   final HealthActivities health = mock(HealthActivities.class, withSettings().withoutAnnotations());
   final SettingsActivities settings =
       mock(SettingsActivities.class, withSettings().withoutAnnotations());
+  final SiteAccessActivities access =
+      mock(SiteAccessActivities.class, withSettings().withoutAnnotations());
   final CleanupActivities cleanup =
       mock(CleanupActivities.class, withSettings().withoutAnnotations());
   private final AtomicLong deploymentIds = new AtomicLong(500);
@@ -56,7 +59,7 @@ final class MockedActivities implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         PreviewEnvironmentWorkflowImpl.class, PreviewCleanupWorkflowImpl.class);
     worker.registerActivitiesImplementations(clone, github, health, settings, cleanup);
-    env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
+    env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge, access);
     happyPath(previewSettings);
   }
 
@@ -96,6 +99,7 @@ final class MockedActivities implements AutoCloseable {
             i ->
                 new DatabaseUserRef(7, 31, i.<CreateDatabaseUserRequest>getArgument(0).userName()));
     when(forge.createQueueWorker(any())).thenReturn(41L);
+    when(access.protectSite(any())).thenReturn(61L);
     when(forge.obtainCertificate(any())).thenReturn(51L);
     when(forge.deploySite(any(DeployRequest.class)))
         .thenAnswer(

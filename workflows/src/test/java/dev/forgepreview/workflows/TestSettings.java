@@ -75,6 +75,34 @@ final class TestSettings {
         s.deployScript());
   }
 
+  /** The settings with basic auth in front of every preview (a password derived per preview). */
+  static PreviewSettings withBasicAuth(PreviewSettings s, String username) {
+    return new PreviewSettings(
+        s.repository(),
+        s.mode(),
+        s.sharedServerId(),
+        s.server(),
+        s.domain(),
+        s.project(),
+        s.siteTemplate(),
+        s.databaseTemplate(),
+        s.phpVersion(),
+        s.repositoryProvider(),
+        s.composer(),
+        s.masterDatabase(),
+        s.environment(),
+        s.queueWorker(),
+        s.certificate(),
+        s.ttl(),
+        s.trigger(),
+        s.maxConcurrentPreviews(),
+        s.redisDatabases(),
+        s.continueAsNewAfterDeployments(),
+        s.timeouts(),
+        s.deployScript(),
+        new PreviewSettings.BasicAuth(username, null));
+  }
+
   static PreviewRequest request(int number, String branch, String sha) {
     return new PreviewRequest("acme", "shop", number, branch, sha, "octocat", null);
   }

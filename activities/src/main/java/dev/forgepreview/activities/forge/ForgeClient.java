@@ -16,9 +16,11 @@ import dev.forgepreview.activities.forge.Forge.GitRepository;
 import dev.forgepreview.activities.forge.Forge.Identified;
 import dev.forgepreview.activities.forge.Forge.NewDatabase;
 import dev.forgepreview.activities.forge.Forge.NewDatabaseUser;
+import dev.forgepreview.activities.forge.Forge.NewSecurityRule;
 import dev.forgepreview.activities.forge.Forge.NewServer;
 import dev.forgepreview.activities.forge.Forge.NewSite;
 import dev.forgepreview.activities.forge.Forge.NewWorker;
+import dev.forgepreview.activities.forge.Forge.SecurityRule;
 import dev.forgepreview.activities.forge.Forge.Server;
 import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.forge.Forge.Worker;
@@ -305,6 +307,40 @@ public final class ForgeClient {
             serverId,
             siteId,
             certificateId));
+  }
+
+  // ---- security rules (basic auth in front of a site)
+
+  public List<SecurityRule> listSecurityRules(long serverId, long siteId) {
+    return list(
+        get("servers/{server}/sites/{site}/security-rules", serverId, siteId),
+        "security_rules",
+        SecurityRule.class);
+  }
+
+  public SecurityRule getSecurityRule(long serverId, long siteId, long ruleId) {
+    return one(
+        get("servers/{server}/sites/{site}/security-rules/{rule}", serverId, siteId, ruleId),
+        "security_rule",
+        SecurityRule.class);
+  }
+
+  /** {@code POST …/security-rules} with {@code name}, {@code path}, {@code credentials}. */
+  public SecurityRule createSecurityRule(long serverId, long siteId, NewSecurityRule rule) {
+    return one(
+        post("servers/{server}/sites/{site}/security-rules", rule, serverId, siteId),
+        "security_rule",
+        SecurityRule.class);
+  }
+
+  public void deleteSecurityRule(long serverId, long siteId, long ruleId) {
+    send(delete("servers/{server}/sites/{site}/security-rules/{rule}", serverId, siteId, ruleId));
+  }
+
+  public Optional<SecurityRule> findSecurityRuleByName(long serverId, long siteId, String name) {
+    return listSecurityRules(serverId, siteId).stream()
+        .filter(r -> name.equals(r.name()))
+        .findFirst();
   }
 
   // ---- deployments
