@@ -148,6 +148,14 @@ public final class ForgeSimulator implements AutoCloseable {
     }
   }
 
+  /** The PEM certificate installed as certificate {@code id} ({@code type: existing}), or null. */
+  public String installedCertificate(long id) {
+    synchronized (state) {
+      CertificateEntity certificate = state.certificates.get(id);
+      return certificate == null ? null : certificate.certificatePem;
+    }
+  }
+
   /** One security rule as {@link #securityRules()} lists it. */
   public record SecurityRuleView(
       long id,

@@ -384,6 +384,15 @@ public final class RepositorySettings {
                 + " derived per preview): a password is never written into this file");
       }
     }
+    if (s.certificate() == PreviewSettings.CertificateMode.WILDCARD) {
+      PreviewSettings.WildcardCertificate wildcard = s.wildcardCertificate();
+      if (wildcard == null) {
+        problems.put("wildcardCertificate", "is required with certificate: wildcard");
+      } else {
+        checkPemSource(problems, "wildcardCertificate.certificate", wildcard.certificate());
+        checkPemSource(problems, "wildcardCertificate.key", wildcard.key());
+      }
+    }
     if (s.redisDatabases() < 2) {
       problems.put("redisDatabases", "must be at least 2");
     }
@@ -403,6 +412,20 @@ public final class RepositorySettings {
                       + " "
                       + problem));
       throw new ConfigurationException(String.join("\n", messages));
+    }
+  }
+
+  /** A PEM file's path or {@code ${env:NAME}}; never the PEM itself (it would reach history). */
+  private static void checkPemSource(Map<String, String> problems, String key, String value) {
+    if (value == null || value.isBlank()) {
+      problems.put(key, "is required: a PEM file's path or \"${env:NAME}\"");
+    } else if (value.contains("-----BEGIN") || value.contains("\n")) {
+      problems.put(
+          key,
+          "must name a PEM file or \"${env:NAME}\", not hold the PEM itself (this file's values"
+              + " travel through workflow history)");
+    } else if (value.startsWith("${") && !ENV_REFERENCE.matcher(value).matches()) {
+      problems.put(key, "'" + value + "' is not ${env:NAME}");
     }
   }
 

@@ -192,6 +192,65 @@ class RepositorySettingsTest {
   }
 
   @Test
+  void certificateIsLetsEncryptWildcardOrNoneAndWildcardNamesItsSources() {
+    RepositorySettings settings =
+        parse(
+            """
+            defaults: {domain: d.dev}
+            repositories:
+              acme/shop: {}
+              acme/old: {certificate: false}
+              acme/yes: {certificate: true}
+              acme/blog:
+                certificate: wildcard
+                wildcardCertificate: {certificate: /etc/ssl/wild.crt, key: "${env:WILD_KEY}"}
+            """);
+    assertThat(settings.find("acme/shop").orElseThrow().certificate())
+        .isEqualTo(PreviewSettings.CertificateMode.LETSENCRYPT);
+    assertThat(settings.find("acme/old").orElseThrow().certificate())
+        .isEqualTo(PreviewSettings.CertificateMode.NONE);
+    assertThat(settings.find("acme/yes").orElseThrow().certificate())
+        .isEqualTo(PreviewSettings.CertificateMode.LETSENCRYPT);
+    assertThat(settings.find("acme/blog").orElseThrow().wildcardCertificate().key())
+        .isEqualTo("${env:WILD_KEY}");
+
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop: {certificate: wildcard}
+                    """))
+        .hasMessageContaining(
+            "acme/shop.wildcardCertificate is required with certificate: wildcard");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        certificate: wildcard
+                        wildcardCertificate:
+                          certificate: /etc/ssl/wild.crt
+                          key: "-----BEGIN PRIVATE KEY----- MIIEplanted"
+                    """))
+        .hasMessageContaining("acme/shop.wildcardCertificate.key must name a PEM file")
+        .hasMessageNotContaining("MIIEplanted");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop: {certificate: sometimes}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("acme/shop.certificate");
+  }
+
+  @Test
   void aRepositoryListedTwiceIsRefused() {
     assertThatThrownBy(
             () ->

@@ -12,6 +12,7 @@ import dev.forgepreview.activities.github.LoggingGitHubActivities;
 import dev.forgepreview.activities.health.HealthActivitiesImpl;
 import dev.forgepreview.activities.secrets.BasicAuthCredentials;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.activities.secrets.WildcardCertificates;
 import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.workflows.PreviewCleanupWorkflow.CleanupRequest;
 import dev.forgepreview.workflows.PreviewCleanupWorkflowImpl;
@@ -102,7 +103,18 @@ public final class PreviewWorker implements AutoCloseable {
             Clock.systemUTC(),
             metrics.forgeCalls());
     forge.registerActivitiesImplementations(
-        new SiteAccessActivitiesImpl(forgeClient, basicAuth),
+        new SiteAccessActivitiesImpl(
+            forgeClient,
+            basicAuth,
+            new WildcardCertificates(
+                repository ->
+                    config
+                        .repositories()
+                        .get()
+                        .find(repository)
+                        .map(found -> Optional.ofNullable(found.wildcardCertificate()))
+                        .orElse(null),
+                name -> previewVisible(name) ? config.env().asMap().get(name) : null)),
         new ForgeActivitiesImpl(
             forgeClient,
             secrets,

@@ -1,6 +1,8 @@
 package dev.forgepreview.workflows;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,7 +30,7 @@ public record PreviewSettings(
     MasterDatabase masterDatabase,
     Map<String, String> environment,
     QueueWorker queueWorker,
-    boolean certificate,
+    CertificateMode certificate,
     String ttl,
     Trigger trigger,
     int maxConcurrentPreviews,
@@ -36,7 +38,8 @@ public record PreviewSettings(
     int continueAsNewAfterDeployments,
     Timeouts timeouts,
     String deployScript,
-    BasicAuth basicAuth) {
+    BasicAuth basicAuth,
+    WildcardCertificate wildcardCertificate) {
 
   /** Settings without the keys added after the first release (carried by older runs too). */
   public PreviewSettings(
@@ -77,6 +80,57 @@ public record PreviewSettings(
         masterDatabase,
         environment,
         queueWorker,
+        certificate ? CertificateMode.LETSENCRYPT : CertificateMode.NONE,
+        ttl,
+        trigger,
+        maxConcurrentPreviews,
+        redisDatabases,
+        continueAsNewAfterDeployments,
+        timeouts,
+        deployScript,
+        null,
+        null);
+  }
+
+  /** Settings without basic auth and a wildcard certificate. */
+  public PreviewSettings(
+      String repository,
+      Mode mode,
+      Long sharedServerId,
+      ServerSpec server,
+      String domain,
+      String project,
+      String siteTemplate,
+      String databaseTemplate,
+      String phpVersion,
+      String repositoryProvider,
+      boolean composer,
+      MasterDatabase masterDatabase,
+      Map<String, String> environment,
+      QueueWorker queueWorker,
+      CertificateMode certificate,
+      String ttl,
+      Trigger trigger,
+      int maxConcurrentPreviews,
+      int redisDatabases,
+      int continueAsNewAfterDeployments,
+      Timeouts timeouts,
+      String deployScript) {
+    this(
+        repository,
+        mode,
+        sharedServerId,
+        server,
+        domain,
+        project,
+        siteTemplate,
+        databaseTemplate,
+        phpVersion,
+        repositoryProvider,
+        composer,
+        masterDatabase,
+        environment,
+        queueWorker,
         certificate,
         ttl,
         trigger,
@@ -85,6 +139,7 @@ public record PreviewSettings(
         continueAsNewAfterDeployments,
         timeouts,
         deployScript,
+        null,
         null);
   }
 
@@ -122,13 +177,60 @@ public record PreviewSettings(
         continueAsNewAfterDeployments,
         timeouts,
         deployScript,
-        basicAuth);
+        basicAuth,
+        wildcardCertificate);
   }
 
   public enum Mode {
     DEDICATED,
     SHARED
   }
+
+  /**
+   * How the preview's site gets its certificate: {@code letsencrypt} (one certificate per preview,
+   * counted against Let's Encrypt's limit per registered domain), {@code wildcard} (the existing
+   * certificate of {@code wildcardCertificate}, installed on each site) or {@code none}. Reads
+   * {@code true}/{@code false} too (the setting was a boolean), as {@code letsencrypt}/{@code
+   * none}.
+   */
+  public enum CertificateMode {
+    LETSENCRYPT,
+    WILDCARD,
+    NONE;
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static CertificateMode of(Object value) {
+      if (value == null) {
+        return null;
+      }
+      if (value instanceof Boolean flag) {
+        return flag ? LETSENCRYPT : NONE;
+      }
+      String text = value.toString().trim().toLowerCase(java.util.Locale.ROOT);
+      return switch (text) {
+        case "letsencrypt", "true" -> LETSENCRYPT;
+        case "wildcard" -> WILDCARD;
+        case "none", "false" -> NONE;
+        default ->
+            throw new IllegalArgumentException(
+                "'" + value + "' is not one of letsencrypt, wildcard, none");
+      };
+    }
+
+    @JsonValue
+    public String value() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * The existing (wildcard) certificate {@code certificate: wildcard} installs on every preview
+   * site: {@code certificate} and {@code key} each name a PEM file on the worker or {@code
+   * ${env:NAME}}; the worker reads them inside the activity, so neither the key nor the certificate
+   * ever travels through history.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record WildcardCertificate(String certificate, String key) {}
 
   public enum Trigger {
     AUTO,

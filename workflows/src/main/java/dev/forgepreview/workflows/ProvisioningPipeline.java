@@ -31,6 +31,7 @@ import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
 import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.HealthActivities.ConnectivityRequest;
 import dev.forgepreview.workflows.activities.SiteAccessActivities;
+import dev.forgepreview.workflows.activities.SiteAccessActivities.InstallCertificateRequest;
 import dev.forgepreview.workflows.activities.SiteAccessActivities.ProtectSiteRequest;
 import io.temporal.workflow.Workflow;
 import java.util.LinkedHashMap;
@@ -46,6 +47,9 @@ final class ProvisioningPipeline {
 
   /** Version 1: a repository with {@code basicAuth} gets a security rule on the preview's site. */
   private static final String BASIC_AUTH = "basic-auth";
+
+  /** Version 1: {@code certificate: wildcard} installs the configured existing certificate. */
+  private static final String WILDCARD_CERTIFICATE = "wildcard-certificate";
 
   /**
    * Version 1: each deployment first writes the site's script pinned to the sha, an update without
@@ -311,10 +315,35 @@ final class ProvisioningPipeline {
         });
   }
 
-  /** Step 11. */
+  /** Step 11: Let's Encrypt, the configured wildcard certificate, or none. */
   private void certificate(long serverId, long siteId, String domain) {
-    if (!state.settings.certificate()) {
+    PreviewSettings.CertificateMode mode =
+        state.settings.certificate() == null
+            ? PreviewSettings.CertificateMode.LETSENCRYPT
+            : state.settings.certificate();
+    if (mode == PreviewSettings.CertificateMode.NONE) {
       steps.skipped("obtain-certificate", "certificates disabled");
+      return;
+    }
+    if (mode == PreviewSettings.CertificateMode.WILDCARD
+        && Workflow.getVersion(WILDCARD_CERTIFICATE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      steps.optional(
+          "install-certificate",
+          () -> {
+            long certificateId =
+                Workflow.newActivityStub(
+                        SiteAccessActivities.class,
+                        state.options.forge("11 Install the wildcard certificate on " + domain))
+                    .installCertificate(
+                        new InstallCertificateRequest(
+                            state.requestId("install-certificate"),
+                            serverId,
+                            siteId,
+                            domain,
+                            state.settings.repository()));
+            state.resources = state.resources.withCertificate(certificateId);
+            return null;
+          });
       return;
     }
     steps.optional(

@@ -100,6 +100,7 @@ final class MockedActivities implements AutoCloseable {
                 new DatabaseUserRef(7, 31, i.<CreateDatabaseUserRequest>getArgument(0).userName()));
     when(forge.createQueueWorker(any())).thenReturn(41L);
     when(access.protectSite(any())).thenReturn(61L);
+    when(access.installCertificate(any())).thenReturn(71L);
     when(forge.obtainCertificate(any())).thenReturn(51L);
     when(forge.deploySite(any(DeployRequest.class)))
         .thenAnswer(

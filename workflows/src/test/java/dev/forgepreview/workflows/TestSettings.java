@@ -100,7 +100,37 @@ final class TestSettings {
         s.continueAsNewAfterDeployments(),
         s.timeouts(),
         s.deployScript(),
-        new PreviewSettings.BasicAuth(username, null));
+        new PreviewSettings.BasicAuth(username, null),
+        s.wildcardCertificate());
+  }
+
+  /** The settings with {@code certificate: wildcard}. */
+  static PreviewSettings withWildcardCertificate(PreviewSettings s) {
+    return new PreviewSettings(
+        s.repository(),
+        s.mode(),
+        s.sharedServerId(),
+        s.server(),
+        s.domain(),
+        s.project(),
+        s.siteTemplate(),
+        s.databaseTemplate(),
+        s.phpVersion(),
+        s.repositoryProvider(),
+        s.composer(),
+        s.masterDatabase(),
+        s.environment(),
+        s.queueWorker(),
+        PreviewSettings.CertificateMode.WILDCARD,
+        s.ttl(),
+        s.trigger(),
+        s.maxConcurrentPreviews(),
+        s.redisDatabases(),
+        s.continueAsNewAfterDeployments(),
+        s.timeouts(),
+        s.deployScript(),
+        s.basicAuth(),
+        new PreviewSettings.WildcardCertificate("/etc/wildcard.crt", "${env:WILDCARD_KEY}"));
   }
 
   static PreviewRequest request(int number, String branch, String sha) {

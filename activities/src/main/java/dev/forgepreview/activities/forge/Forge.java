@@ -154,6 +154,17 @@ public final class Forge {
     }
   }
 
+  /**
+   * {@code POST …/certificates}; with {@code type: existing} the PEM {@code key} and {@code
+   * certificate}. {@link #toString()} shows neither.
+   */
+  public record NewCertificate(String type, String key, String certificate) {
+    @Override
+    public String toString() {
+      return "NewCertificate[type=" + type + ", key=***, certificate=***]";
+    }
+  }
+
   /** {@link #toString()} masks the passwords. */
   public record NewSecurityRule(String name, String path, List<Credential> credentials) {
     public NewSecurityRule {

@@ -14,6 +14,7 @@ import dev.forgepreview.activities.forge.Forge.DatabaseUser;
 import dev.forgepreview.activities.forge.Forge.Deployment;
 import dev.forgepreview.activities.forge.Forge.GitRepository;
 import dev.forgepreview.activities.forge.Forge.Identified;
+import dev.forgepreview.activities.forge.Forge.NewCertificate;
 import dev.forgepreview.activities.forge.Forge.NewDatabase;
 import dev.forgepreview.activities.forge.Forge.NewDatabaseUser;
 import dev.forgepreview.activities.forge.Forge.NewSecurityRule;
@@ -280,6 +281,25 @@ public final class ForgeClient {
             siteId),
         "certificate",
         Certificate.class);
+  }
+
+  /** {@code POST …/certificates}: e.g. {@code type: existing} with a PEM key and certificate. */
+  public Certificate createCertificate(long serverId, long siteId, NewCertificate certificate) {
+    return one(
+        post("servers/{server}/sites/{site}/certificates", certificate, serverId, siteId),
+        "certificate",
+        Certificate.class);
+  }
+
+  /** {@code POST …/certificates/{id}/activate}: makes the site serve the certificate. */
+  public void activateCertificate(long serverId, long siteId, long certificateId) {
+    send(
+        post(
+            "servers/{server}/sites/{site}/certificates/{certificate}/activate",
+            null,
+            serverId,
+            siteId,
+            certificateId));
   }
 
   public List<Certificate> listCertificates(long serverId, long siteId) {

@@ -1,11 +1,14 @@
 package dev.forgepreview.activities.forge;
 
+import dev.forgepreview.activities.forge.Forge.Certificate;
 import dev.forgepreview.activities.forge.Forge.Credential;
+import dev.forgepreview.activities.forge.Forge.NewCertificate;
 import dev.forgepreview.activities.forge.Forge.NewSecurityRule;
 import dev.forgepreview.activities.forge.Forge.SecurityRule;
 import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.secrets.BasicAuthCredentials;
 import dev.forgepreview.activities.secrets.BasicAuthCredentials.Credentials;
+import dev.forgepreview.activities.secrets.WildcardCertificates;
 import dev.forgepreview.workflows.ActivityFailures;
 import dev.forgepreview.workflows.FailureType;
 import dev.forgepreview.workflows.activities.SiteAccessActivities;
@@ -23,13 +26,75 @@ import org.slf4j.LoggerFactory;
  */
 public final class SiteAccessActivitiesImpl implements SiteAccessActivities {
   private static final Logger log = LoggerFactory.getLogger(SiteAccessActivitiesImpl.class);
+  private static final String EXISTING = "existing";
 
   private final ForgeClient client;
   private final BasicAuthCredentials credentials;
+  private final WildcardCertificates certificates;
 
+  /** Without wildcard certificates: {@link #installCertificate} fails {@code INVALID_INPUT}. */
   public SiteAccessActivitiesImpl(ForgeClient client, BasicAuthCredentials credentials) {
+    this(client, credentials, new WildcardCertificates(repository -> Optional.empty(), n -> null));
+  }
+
+  public SiteAccessActivitiesImpl(
+      ForgeClient client, BasicAuthCredentials credentials, WildcardCertificates certificates) {
     this.client = Objects.requireNonNull(client, "client");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.certificates = Objects.requireNonNull(certificates, "certificates");
+  }
+
+  /**
+   * Adopts an existing certificate already on the site, else posts the PEM pair; then activates it
+   * once installed and waits (by failing {@code NOT_READY}) until it is active.
+   */
+  @Override
+  public long installCertificate(InstallCertificateRequest request) {
+    String repository = required(request.repository(), "repository");
+    String domain = required(request.domain(), "domain");
+    long serverId = request.serverId();
+    long siteId = request.siteId();
+    return forge(
+        () -> {
+          Optional<Certificate> existing =
+              client.listCertificates(serverId, siteId).stream()
+                  .filter(c -> EXISTING.equals(c.type()))
+                  .max((a, b) -> Long.compare(a.id(), b.id()));
+          Certificate certificate;
+          if (existing.isPresent()) {
+            certificate = existing.get();
+          } else {
+            WildcardCertificates.Pem pem;
+            try {
+              pem = certificates.of(repository);
+            } catch (WildcardCertificates.UnavailableException e) {
+              throw ActivityFailures.of(FailureType.INVALID_INPUT, e.getMessage());
+            }
+            certificate =
+                client.createCertificate(
+                    serverId, siteId, new NewCertificate(EXISTING, pem.key(), pem.certificate()));
+            log.info(
+                "[{}] installing the wildcard certificate on {} as certificate {}",
+                request.requestId(),
+                domain,
+                certificate.id());
+          }
+          if (certificate.active()) {
+            return certificate.id();
+          }
+          if (ForgeActivitiesImpl.INSTALLED.equals(certificate.status())
+              && certificate.activationStatus() == null) {
+            client.activateCertificate(serverId, siteId, certificate.id());
+            log.info("[{}] activating certificate {}", request.requestId(), certificate.id());
+          }
+          throw ActivityFailures.notReady(
+              "certificate "
+                  + certificate.id()
+                  + " is "
+                  + certificate.status()
+                  + "/"
+                  + certificate.activationStatus());
+        });
   }
 
   @Override

@@ -4,12 +4,12 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
 /**
- * Who may reach a preview: Forge site security rules (HTTP basic auth in front of the whole site).
- * Runs on the {@code forge-api} task queue. The password never travels through the workflow: the
- * activity reads the repository's {@code basicAuth} from the worker's current settings and either
- * resolves its {@code ${env:NAME}} or derives a password per preview from {@code previewId}.
- * Idempotent like {@link ForgeActivities}: a rule with the same name is adopted, a delete of a rule
- * that is gone succeeds.
+ * Who may reach a preview and how: Forge site security rules (HTTP basic auth in front of the whole
+ * site) and the site's existing (wildcard) certificate. Runs on the {@code forge-api} task queue.
+ * The password never travels through the workflow: the activity reads the repository's {@code
+ * basicAuth} from the worker's current settings and either resolves its {@code ${env:NAME}} or
+ * derives a password per preview from {@code previewId}. Idempotent like {@link ForgeActivities}: a
+ * rule with the same name is adopted, a delete of a rule that is gone succeeds.
  */
 @ActivityInterface
 public interface SiteAccessActivities {
@@ -24,6 +24,20 @@ public interface SiteAccessActivities {
   /** Deletes the security rule {@code ruleName} of the site, found by name. */
   @ActivityMethod
   void unprotectSite(UnprotectSiteRequest request);
+
+  /**
+   * Installs the repository's existing (wildcard) certificate on the site ({@code POST
+   * …/certificates} with {@code type: existing}, then {@code …/activate}) and returns its id once
+   * it is active; fails {@code NOT_READY} while Forge installs or activates it. The key and the
+   * certificate are read inside the activity from the files or {@code ${env:NAME}} that the
+   * repository's {@code wildcardCertificate} names. An existing certificate already on the site is
+   * adopted.
+   */
+  @ActivityMethod
+  long installCertificate(InstallCertificateRequest request);
+
+  record InstallCertificateRequest(
+      String requestId, long serverId, long siteId, String domain, String repository) {}
 
   /**
    * {@code repository} is {@code owner/repo}; its {@code basicAuth} in the worker's settings names
