@@ -44,6 +44,7 @@ import picocli.CommandLine.ScopeType;
       RedeployCommand.class,
       CleanupCommand.class,
       SnapshotCommand.class,
+      CredentialsCommand.class,
       DoctorCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -22,6 +22,7 @@ final class CertificateRoutes {
     String base = "servers/{id}/sites/{id}/certificates";
     router
         .add("GET", base, this::list)
+        .add("POST", base, this::create)
         .add("POST", base + "/letsencrypt", this::letsEncrypt)
         .add("GET", base + "/{id}", this::show)
         .add("DELETE", base + "/{id}", this::delete)
@@ -69,6 +70,48 @@ final class CertificateRoutes {
     return Response.json(Map.of("certificate", views.certificate(certificate, call.now())));
   }
 
+  /**
+   * {@code POST …/certificates}: only {@code type: existing} (a certificate and its key, PEM) is
+   * simulated; it installs like any certificate and activates only when asked ({@code …/activate}).
+   * {@code new} (a CSR) and {@code clone} are refused with a 422.
+   */
+  private Response create(Router.ApiCall call) {
+    SiteEntity site = state.liveSite(call.id(0), call.id(1));
+    Validator v = new Validator(call.body());
+    String type = v.requiredString("type");
+    if (type != null && !type.equals("existing")) {
+      v.reject("type", "The simulator only supports certificates of type existing.");
+    }
+    String key = v.optionalString("key", null);
+    String pem = v.optionalString("certificate", null);
+    if ("existing".equals(type)) {
+      if (key == null) {
+        v.reject("key", "The key field is required when type is existing.");
+      } else if (!key.contains("-----BEGIN") || !key.contains("PRIVATE KEY-----")) {
+        v.reject("key", "The key must be a PEM private key.");
+      }
+      if (pem == null) {
+        v.reject("certificate", "The certificate field is required when type is existing.");
+      } else if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+        v.reject("certificate", "The certificate must be a PEM certificate.");
+      }
+    }
+    v.check();
+    CertificateEntity certificate = new CertificateEntity();
+    certificate.id = state.nextId();
+    certificate.serverId = site.serverId;
+    certificate.siteId = site.id;
+    certificate.domain = site.name;
+    certificate.type = "existing";
+    certificate.certificatePem = pem;
+    certificate.createdAt = call.now();
+    certificate.installedAt = call.now().plus(settings.certificateInstallDuration());
+    certificate.activatedAt = null;
+    state.certificates.put(certificate.id, certificate);
+    state.recordCreated(ForgeState.Kind.CERTIFICATES, certificate.domain);
+    return Response.json(Map.of("certificate", views.certificate(certificate, call.now())));
+  }
+
   private Response show(Router.ApiCall call) {
     SiteEntity site = state.liveSite(call.id(0), call.id(1));
     return Response.json(
@@ -81,10 +124,21 @@ final class CertificateRoutes {
     return Response.ok();
   }
 
-  /** Let's Encrypt certificates activate themselves; the call is accepted and changes nothing. */
+  /**
+   * Let's Encrypt certificates activate themselves: the call is accepted and changes nothing. An
+   * existing one starts activating (once it is installed; before, Forge's answer is not documented
+   * and the simulator refuses with a 422).
+   */
   private Response activate(Router.ApiCall call) {
     SiteEntity site = state.liveSite(call.id(0), call.id(1));
-    state.certificate(site, call.id(2));
+    CertificateEntity certificate = state.certificate(site, call.id(2));
+    if ("existing".equals(certificate.type) && certificate.activatedAt == null) {
+      if (!Lifecycle.reached(certificate.installedAt, call.now())) {
+        return Response.json(
+            422, Map.of("certificate", List.of("The certificate is still installing.")));
+      }
+      certificate.activatedAt = call.now().plus(settings.certificateActivationDuration());
+    }
     return Response.ok();
   }
 }

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (loopback only): {@code GET health}, {@code GET inventory}, {@code GET calls}, {@code POST
  * reset}, {@code GET clock}, {@code POST clock/advance?seconds=N} (ManualClock only), {@code POST
  * faults}, {@code GET faults}, {@code POST release} (held requests), {@code GET created}, {@code
- * POST settings} and {@code POST servers} (seed a ready server).
+ * POST settings} and {@code POST servers} (seed a ready server). Under {@code /_site/{domain}/} it
+ * serves each installed site as its nginx would, behind the basic auth of its security rules.
  */
 public final class ForgeSimulator implements AutoCloseable {
 
@@ -69,6 +70,7 @@ public final class ForgeSimulator implements AutoCloseable {
     databaseRoutes.register(router);
     new WorkerRoutes(state, views, settings).register(router);
     new CertificateRoutes(state, views, settings, faults).register(router);
+    new SecurityRuleRoutes(state).register(router);
   }
 
   public static Builder builder() {
@@ -100,6 +102,7 @@ public final class ForgeSimulator implements AutoCloseable {
         ApiHandler.PREFIX,
         new ApiHandler(token, clock, settings, faults, state, router, limiter, calls));
     server.createContext(AdminHandler.PREFIX, new AdminHandler(this));
+    server.createContext(SiteHandler.PREFIX, new SiteHandler(state, clock));
     server.start();
     return this;
   }
@@ -119,6 +122,48 @@ public final class ForgeSimulator implements AutoCloseable {
   public String baseUrl() {
     return "http://127.0.0.1:" + port() + ApiHandler.PREFIX;
   }
+
+  /**
+   * Where the simulator serves the site {@code domain} as its server's nginx would, basic auth of
+   * its security rules included: {@code http://127.0.0.1:41234/_site/pr-42-shop.example.com/}.
+   */
+  public String siteUrl(String domain) {
+    return "http://127.0.0.1:" + port() + SiteHandler.PREFIX + domain + "/";
+  }
+
+  /** The security rules the simulator holds (names and usernames; never passwords). */
+  public java.util.List<SecurityRuleView> securityRules() {
+    synchronized (state) {
+      return state.securityRules.values().stream()
+          .map(
+              r ->
+                  new SecurityRuleView(
+                      r.id,
+                      r.serverId,
+                      r.siteId,
+                      r.name,
+                      r.path,
+                      r.credentials.stream().map(SecurityRuleEntity.Credential::username).toList()))
+          .toList();
+    }
+  }
+
+  /** The PEM certificate installed as certificate {@code id} ({@code type: existing}), or null. */
+  public String installedCertificate(long id) {
+    synchronized (state) {
+      CertificateEntity certificate = state.certificates.get(id);
+      return certificate == null ? null : certificate.certificatePem;
+    }
+  }
+
+  /** One security rule as {@link #securityRules()} lists it. */
+  public record SecurityRuleView(
+      long id,
+      long serverId,
+      long siteId,
+      String name,
+      String path,
+      java.util.List<String> usernames) {}
 
   /** E.g. {@code http://127.0.0.1:41234/_simulator/}. */
   public String adminUrl() {

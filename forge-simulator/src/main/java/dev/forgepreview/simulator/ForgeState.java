@@ -25,6 +25,7 @@ final class ForgeState {
   final Map<Long, DatabaseUserEntity> databaseUsers = new TreeMap<>();
   final Map<Long, WorkerEntity> workers = new TreeMap<>();
   final Map<Long, CertificateEntity> certificates = new TreeMap<>();
+  final Map<Long, SecurityRuleEntity> securityRules = new TreeMap<>();
 
   /**
    * What the API has created, by kind, then by name (a site's domain for its workers and
@@ -40,6 +41,7 @@ final class ForgeState {
     DATABASE_USERS("databaseUsers"),
     WORKERS("workers"),
     CERTIFICATES("certificates"),
+    SECURITY_RULES("securityRules"),
     DEPLOYMENTS("deployments");
 
     final String key;
@@ -82,6 +84,7 @@ final class ForgeState {
     databaseUsers.clear();
     workers.clear();
     certificates.clear();
+    securityRules.clear();
   }
 
   /** Drops what has finished disappearing: removed sites and failed certificates. */
@@ -156,6 +159,14 @@ final class ForgeState {
     return certificate;
   }
 
+  SecurityRuleEntity securityRule(SiteEntity site, long id) {
+    SecurityRuleEntity rule = securityRules.get(id);
+    if (rule == null || rule.siteId != site.id) {
+      throw ApiException.notFound();
+    }
+    return rule;
+  }
+
   DeploymentEntity deployment(SiteEntity site, long id) {
     DeploymentEntity deployment = deployments.get(id);
     if (deployment == null || deployment.siteId != site.id) {
@@ -187,6 +198,7 @@ final class ForgeState {
     site.goneAt = goneAt;
     workers.values().removeIf(w -> w.siteId == site.id);
     certificates.values().removeIf(c -> c.siteId == site.id);
+    securityRules.values().removeIf(r -> r.siteId == site.id);
   }
 
   private void dropSite(long siteId) {
@@ -194,6 +206,7 @@ final class ForgeState {
     deployments.values().removeIf(d -> d.siteId == siteId);
     workers.values().removeIf(w -> w.siteId == siteId);
     certificates.values().removeIf(c -> c.siteId == siteId);
+    securityRules.values().removeIf(r -> r.siteId == siteId);
   }
 
   /** Deletes a server with everything on it. */

@@ -76,6 +76,9 @@ final class Lifecycle {
     if (!reached(certificate.installedAt, now)) {
       return null;
     }
+    if (certificate.activatedAt == null) {
+      return null; // an existing certificate nobody activated yet
+    }
     return reached(certificate.activatedAt, now) ? "activated" : "activating";
   }
 

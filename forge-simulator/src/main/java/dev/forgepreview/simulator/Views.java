@@ -175,10 +175,10 @@ final class Views {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", c.id);
     m.put("domain", c.domain);
-    m.put("type", "letsencrypt");
+    m.put("type", c.type);
     m.put("request_status", "created");
     m.put("status", Lifecycle.certificateStatus(c, now));
-    m.put("existing", false);
+    m.put("existing", "existing".equals(c.type));
     m.put("active", Lifecycle.certificateActive(c, now));
     m.put("activation_status", Lifecycle.certificateActivationStatus(c, now));
     m.put("created_at", Json.timestamp(c.createdAt));

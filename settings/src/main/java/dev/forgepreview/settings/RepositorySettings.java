@@ -64,6 +64,7 @@ public final class RepositorySettings {
   private static final Pattern NOTIFICATION_URL =
       Pattern.compile("(https?://\\S+|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*})");
   private static final Pattern CRON = Pattern.compile("[0-9A-Za-z*/,?-]+( +[0-9A-Za-z*/,?-]+){4}");
+  private static final Pattern BASIC_AUTH_USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> TOP_LEVEL = Set.of("defaults", "repositories");
   private static final JsonNode BUILT_IN = readBuiltInDefaults();
 
@@ -462,6 +463,28 @@ public final class RepositorySettings {
         problems.put("snapshot.keep", "must be at least 1");
       }
     }
+    if (s.basicAuth() != null) {
+      String user = s.basicAuth().username();
+      if (user == null || !BASIC_AUTH_USER.matcher(user).matches()) {
+        problems.put("basicAuth.username", "is required: 1-64 of [A-Za-z0-9._-]");
+      }
+      String password = s.basicAuth().password();
+      if (password != null && !ENV_REFERENCE.matcher(password).matches()) {
+        problems.put(
+            "basicAuth.password",
+            "must be \"${env:NAME}\" (read from the worker's environment) or left out (a password"
+                + " derived per preview): a password is never written into this file");
+      }
+    }
+    if (s.certificate() == PreviewSettings.CertificateMode.WILDCARD) {
+      PreviewSettings.WildcardCertificate wildcard = s.wildcardCertificate();
+      if (wildcard == null) {
+        problems.put("wildcardCertificate", "is required with certificate: wildcard");
+      } else {
+        checkPemSource(problems, "wildcardCertificate.certificate", wildcard.certificate());
+        checkPemSource(problems, "wildcardCertificate.key", wildcard.key());
+      }
+    }
     if (s.redisDatabases() < 2) {
       problems.put("redisDatabases", "must be at least 2");
     }
@@ -548,6 +571,20 @@ public final class RepositorySettings {
     }
     checkDuration(problems, "compose.build", c.build());
     checkDuration(problems, "compose.health", c.health());
+  }
+
+  /** A PEM file's path or {@code ${env:NAME}}; never the PEM itself (it would reach history). */
+  private static void checkPemSource(Map<String, String> problems, String key, String value) {
+    if (value == null || value.isBlank()) {
+      problems.put(key, "is required: a PEM file's path or \"${env:NAME}\"");
+    } else if (value.contains("-----BEGIN") || value.contains("\n")) {
+      problems.put(
+          key,
+          "must name a PEM file or \"${env:NAME}\", not hold the PEM itself (this file's values"
+              + " travel through workflow history)");
+    } else if (value.startsWith("${") && !ENV_REFERENCE.matcher(value).matches()) {
+      problems.put(key, "'" + value + "' is not ${env:NAME}");
+    }
   }
 
   private static void checkDuration(Map<String, String> problems, String key, String value) {

@@ -303,6 +303,107 @@ class RepositorySettingsTest {
   }
 
   @Test
+  void basicAuthTakesAUserAndAnEnvironmentReferenceButNeverAPassword() {
+    RepositorySettings settings =
+        parse(
+            """
+            defaults: {domain: d.dev}
+            repositories:
+              acme/shop:
+                basicAuth: {username: preview}
+              acme/blog:
+                basicAuth: {username: team, password: "${env:BLOG_PASSWORD}"}
+              acme/open: {}
+            """);
+    assertThat(settings.find("acme/shop").orElseThrow().basicAuth().generated()).isTrue();
+    assertThat(settings.find("acme/blog").orElseThrow().basicAuth().password())
+        .isEqualTo("${env:BLOG_PASSWORD}");
+    assertThat(settings.find("acme/open").orElseThrow().basicAuth()).isNull();
+
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        basicAuth: {username: preview, password: hunter2}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("repositories.yaml:4: acme/shop.basicAuth.password must be")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        basicAuth: {password: "${env:X}"}
+                    """))
+        .hasMessageContaining("acme/shop.basicAuth.username is required");
+  }
+
+  @Test
+  void certificateIsLetsEncryptWildcardOrNoneAndWildcardNamesItsSources() {
+    RepositorySettings settings =
+        parse(
+            """
+            defaults: {domain: d.dev}
+            repositories:
+              acme/shop: {}
+              acme/old: {certificate: false}
+              acme/yes: {certificate: true}
+              acme/blog:
+                certificate: wildcard
+                wildcardCertificate: {certificate: /etc/ssl/wild.crt, key: "${env:WILD_KEY}"}
+            """);
+    assertThat(settings.find("acme/shop").orElseThrow().certificate())
+        .isEqualTo(PreviewSettings.CertificateMode.LETSENCRYPT);
+    assertThat(settings.find("acme/old").orElseThrow().certificate())
+        .isEqualTo(PreviewSettings.CertificateMode.NONE);
+    assertThat(settings.find("acme/yes").orElseThrow().certificate())
+        .isEqualTo(PreviewSettings.CertificateMode.LETSENCRYPT);
+    assertThat(settings.find("acme/blog").orElseThrow().wildcardCertificate().key())
+        .isEqualTo("${env:WILD_KEY}");
+
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop: {certificate: wildcard}
+                    """))
+        .hasMessageContaining(
+            "acme/shop.wildcardCertificate is required with certificate: wildcard");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        certificate: wildcard
+                        wildcardCertificate:
+                          certificate: /etc/ssl/wild.crt
+                          key: "-----BEGIN PRIVATE KEY----- MIIEplanted"
+                    """))
+        .hasMessageContaining("acme/shop.wildcardCertificate.key must name a PEM file")
+        .hasMessageNotContaining("MIIEplanted");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop: {certificate: sometimes}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("acme/shop.certificate");
+  }
+
+  @Test
   void aRepositoryListedTwiceIsRefused() {
     assertThatThrownBy(
             () ->

@@ -3,6 +3,7 @@ package dev.forgepreview.worker;
 import dev.forgepreview.activities.forge.ForgeActivitiesImpl;
 import dev.forgepreview.activities.forge.ForgeClient;
 import dev.forgepreview.activities.forge.ForgeClientConfig;
+import dev.forgepreview.activities.forge.SiteAccessActivitiesImpl;
 import dev.forgepreview.activities.github.GitHubActivitiesImpl;
 import dev.forgepreview.activities.github.GitHubClient;
 import dev.forgepreview.activities.github.GitHubConfig;
@@ -10,7 +11,10 @@ import dev.forgepreview.activities.github.GitHubCredentials;
 import dev.forgepreview.activities.github.LoggingGitHubActivities;
 import dev.forgepreview.activities.health.HealthActivitiesImpl;
 import dev.forgepreview.activities.notify.NotificationActivitiesImpl;
+import dev.forgepreview.activities.secrets.BasicAuthCredentials;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
+import dev.forgepreview.activities.secrets.WildcardCertificates;
+import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.workflows.AdmissionActivitiesImpl;
 import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.MasterSnapshotWorkflowImpl;
@@ -32,8 +36,10 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +81,8 @@ public final class PreviewWorker implements AutoCloseable {
                 .build());
 
     PreviewSecrets secrets = PreviewSecrets.fromString(config.previewSecretKey());
+    BasicAuthCredentials basicAuth =
+        basicAuthCredentials(secrets, config.env().asMap(), () -> config.repositories().get());
     Worker main = factory.newWorker(PreviewIds.TASK_QUEUE);
     main.registerWorkflowImplementationTypes(
         PreviewEnvironmentWorkflowImpl.class,
@@ -87,7 +95,7 @@ public final class PreviewWorker implements AutoCloseable {
             config.env(),
             repository -> config.repositories().get().environment(repository).orElse(null)),
         github(config),
-        new HealthActivitiesImpl(),
+        new HealthActivitiesImpl(basicAuth),
         new SettingsActivitiesImpl(config.repositories()),
         new CleanupActivitiesImpl(client),
         new NotificationActivitiesImpl(
@@ -102,12 +110,26 @@ public final class PreviewWorker implements AutoCloseable {
             WorkerOptions.newBuilder()
                 .setMaxTaskQueueActivitiesPerSecond(config.forgeRequestsPerMinute() / 60.0)
                 .build());
+    ForgeClient forgeClient =
+        new ForgeClient(
+            ForgeClientConfig.of(config.forgeApiUrl(), config.forgeApiToken()),
+            Clock.systemUTC(),
+            metrics.forgeCalls());
     forge.registerActivitiesImplementations(
+        new SiteAccessActivitiesImpl(
+            forgeClient,
+            basicAuth,
+            new WildcardCertificates(
+                repository ->
+                    config
+                        .repositories()
+                        .get()
+                        .find(repository)
+                        .map(found -> Optional.ofNullable(found.wildcardCertificate()))
+                        .orElse(null),
+                name -> previewVisible(name) ? config.env().asMap().get(name) : null)),
         new ForgeActivitiesImpl(
-            new ForgeClient(
-                ForgeClientConfig.of(config.forgeApiUrl(), config.forgeApiToken()),
-                Clock.systemUTC(),
-                metrics.forgeCalls()),
+            forgeClient,
             secrets,
             name -> previewVisible(name) ? config.env().asMap().get(name) : null,
             repository -> config.repositories().get().environment(repository).orElse(null),
@@ -160,6 +182,24 @@ public final class PreviewWorker implements AutoCloseable {
         config.env().duration("METRICS_VISIBILITY_INTERVAL", Duration.ofSeconds(30)),
         Clock.systemUTC());
     return worker;
+  }
+
+  /**
+   * The previews' basic auth as the worker works it out, for the worker's activities and the
+   * operators' CLI alike: {@code basicAuth} from the current repositories file, {@code ${env:NAME}}
+   * from {@code env} (never one of the worker's own secrets), else derived from the preview id.
+   */
+  public static BasicAuthCredentials basicAuthCredentials(
+      PreviewSecrets secrets, Map<String, String> env, Supplier<RepositorySettings> settings) {
+    return new BasicAuthCredentials(
+        secrets,
+        name -> previewVisible(name) ? env.get(name) : null,
+        repository ->
+            settings
+                .get()
+                .find(repository)
+                .map(found -> Optional.ofNullable(found.basicAuth()))
+                .orElse(null));
   }
 
   /**

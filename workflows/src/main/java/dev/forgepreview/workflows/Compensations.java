@@ -13,6 +13,8 @@ import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseReque
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteDatabaseUserRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteServerRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteSiteRequest;
+import dev.forgepreview.workflows.activities.SiteAccessActivities;
+import dev.forgepreview.workflows.activities.SiteAccessActivities.UnprotectSiteRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -51,7 +53,9 @@ final class Compensations {
     /** Compose backend: the compose project (containers, volumes, built images). */
     COMPOSE_PROJECT,
     /** Compose backend: the preview's nginx file. */
-    NGINX_SITE;
+    NGINX_SITE,
+    /** Forge backend: the site's basic-auth security rule. */
+    SECURITY_RULE;
 
     /**
      * {@code server}, {@code site}, {@code database}, {@code database-user}, {@code
@@ -100,6 +104,9 @@ final class Compensations {
       registered.add(Resource.SERVER);
     }
     registered.addAll(List.of(Resource.SITE, Resource.DATABASE, Resource.DATABASE_USER));
+    if (state.access != null) {
+      registered.add(Resource.SECURITY_RULE);
+    }
   }
 
   /**
@@ -236,6 +243,7 @@ final class Compensations {
                   + ComposeNames.project(state.settings, state.number());
       case COMPOSE_PROJECT -> ComposeNames.project(state.settings, state.number());
       case NGINX_SITE -> ComposePipeline.nginxDomain(state);
+      case SECURITY_RULE -> SiteAccessActivities.RULE_NAME + " on " + names.siteDomain();
     };
   }
 
@@ -258,6 +266,13 @@ final class Compensations {
       return; // nothing can exist on a server that was never created
     }
     switch (resource) {
+      case SECURITY_RULE ->
+          Workflow.newActivityStub(
+                  SiteAccessActivities.class,
+                  state.options.compensation(summary(resource), PreviewIds.FORGE_TASK_QUEUE))
+              .unprotectSite(
+                  new UnprotectSiteRequest(
+                      rid, serverId, names.siteDomain(), SiteAccessActivities.RULE_NAME));
       case SITE -> forge.deleteSite(new DeleteSiteRequest(rid, serverId, names.siteDomain()));
       case DATABASE ->
           forge.deleteDatabase(new DeleteDatabaseRequest(rid, serverId, names.database()));
@@ -291,6 +306,7 @@ final class Compensations {
       case SERVER -> label("server", ids.serverId(), name(resource));
       case SITE -> label("site", ids.siteId(), name(resource));
       case DATABASE -> label("database", ids.databaseId(), name(resource));
+      case SECURITY_RULE -> label("security rule", null, name(resource));
       default -> label("database user", ids.databaseUserId(), name(resource));
     };
   }

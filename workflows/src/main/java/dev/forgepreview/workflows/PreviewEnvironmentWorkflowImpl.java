@@ -565,6 +565,7 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     state.failureLog = previous.failureLog();
     state.lastUpdateFailure = previous.lastUpdateFailure();
     state.data = previous.data();
+    state.access = previous.access();
     state.expiresAtMillis = carried.expiresAtMillis() + pendingExtensionMillis;
     pendingExtensionMillis = 0;
     // Signals that reached this run before restore() ran are newer than the carried ones.

@@ -1,6 +1,8 @@
 package dev.forgepreview.workflows;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +33,7 @@ public record PreviewSettings(
     MasterDatabase masterDatabase,
     Map<String, String> environment,
     QueueWorker queueWorker,
-    boolean certificate,
+    CertificateMode certificate,
     String ttl,
     Trigger trigger,
     int maxConcurrentPreviews,
@@ -44,7 +46,9 @@ public record PreviewSettings(
     Notifications notifications,
     String label,
     AdmissionSettings admission,
-    Snapshot snapshot) {
+    Snapshot snapshot,
+    BasicAuth basicAuth,
+    WildcardCertificate wildcardCertificate) {
 
   /** The snapshot settings, the defaults where none are set (settings carried by older runs). */
   public Snapshot snapshotOrDefaults() {
@@ -161,7 +165,7 @@ public record PreviewSettings(
         masterDatabase,
         environment,
         queueWorker,
-        certificate,
+        certificate ? CertificateMode.LETSENCRYPT : CertificateMode.NONE,
         ttl,
         trigger,
         maxConcurrentPreviews,
@@ -169,6 +173,8 @@ public record PreviewSettings(
         continueAsNewAfterDeployments,
         timeouts,
         deployScript,
+        null,
+        null,
         null,
         null,
         null,
@@ -227,13 +233,61 @@ public record PreviewSettings(
         notifications == null ? null : notifications.withoutUrl(),
         label,
         admission,
-        snapshot);
+        snapshot,
+        basicAuth,
+        wildcardCertificate);
   }
 
   public enum Mode {
     DEDICATED,
     SHARED
   }
+
+  /**
+   * How the preview's site gets its certificate: {@code letsencrypt} (one certificate per preview,
+   * counted against Let's Encrypt's limit per registered domain), {@code wildcard} (the existing
+   * certificate of {@code wildcardCertificate}, installed on each site) or {@code none}. Reads
+   * {@code true}/{@code false} too (the setting was a boolean), as {@code letsencrypt}/{@code
+   * none}.
+   */
+  public enum CertificateMode {
+    LETSENCRYPT,
+    WILDCARD,
+    NONE;
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static CertificateMode of(Object value) {
+      if (value == null) {
+        return null;
+      }
+      if (value instanceof Boolean flag) {
+        return flag ? LETSENCRYPT : NONE;
+      }
+      String text = value.toString().trim().toLowerCase(java.util.Locale.ROOT);
+      return switch (text) {
+        case "letsencrypt", "true" -> LETSENCRYPT;
+        case "wildcard" -> WILDCARD;
+        case "none", "false" -> NONE;
+        default ->
+            throw new IllegalArgumentException(
+                "'" + value + "' is not one of letsencrypt, wildcard, none");
+      };
+    }
+
+    @JsonValue
+    public String value() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * The existing (wildcard) certificate {@code certificate: wildcard} installs on every preview
+   * site: {@code certificate} and {@code key} each name a PEM file on the worker or {@code
+   * ${env:NAME}}; the worker reads them inside the activity, so neither the key nor the certificate
+   * ever travels through history.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record WildcardCertificate(String certificate, String key) {}
 
   public enum Trigger {
     AUTO,
@@ -316,6 +370,20 @@ public record PreviewSettings(
     /** Whether {@code schedule} is an interval (else a cron expression). */
     public boolean isInterval() {
       return schedule != null && schedule.startsWith("P");
+    }
+  }
+
+  /**
+   * HTTP basic auth in front of the preview (a Forge security rule on the whole site). {@code
+   * password} is null (a password derived per preview inside the activities, like the database
+   * password) or a {@code ${env:NAME}} reference the worker resolves: the settings never hold the
+   * password itself, so they may travel through history as they are.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record BasicAuth(String username, String password) {
+    /** Whether the password is derived per preview rather than configured. */
+    public boolean generated() {
+      return password == null || password.isBlank();
     }
   }
 

@@ -43,6 +43,12 @@ final class PreviewState {
   /** What a teardown or rollback could not delete within its rounds. */
   final List<Leftover> leftBehind = new ArrayList<>();
 
+  /**
+   * How the preview is protected ({@code basic auth, user preview}), null when it is open; set once
+   * the site's security rule exists.
+   */
+  String access;
+
   /** Who asked for a fresh preview while this one was ending; it starts once this run is done. */
   String startAfterTeardown;
 
@@ -92,7 +98,8 @@ final class PreviewState {
         startAfterTeardown,
         compose,
         phase == Phase.QUEUED ? queue : null,
-        data);
+        data,
+        access);
   }
 
   /** The phase, in the search attributes and the Web UI's details too. */

@@ -16,7 +16,8 @@ import java.util.List;
  * (it starts once the teardown is done). {@code queue} is the preview's place while it is {@link
  * Phase#QUEUED} (as its admission coordinator last told it), null otherwise. {@code data} says
  * where the preview's database came from and how old it is (the master snapshot's time, or a live
- * copy's). Fields added later may be null in older results.
+ * copy's). {@code access} says how the preview is protected ({@code basic auth, user preview}),
+ * null when it is open. Fields added later may be null in older results.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PreviewStatus(
@@ -43,7 +44,8 @@ public record PreviewStatus(
     String startAfterTeardown,
     ComposeResources compose,
     QueueStatus queue,
-    DataSource data) {
+    DataSource data,
+    String access) {
 
   /**
    * A queued preview's place: {@code position} of {@code length} previews waiting for the same
@@ -98,6 +100,7 @@ public record PreviewStatus(
         names,
         leftBehind,
         startAfterTeardown,
+        null,
         null,
         null,
         null);

@@ -30,6 +30,9 @@ import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
 import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.HealthActivities.ConnectivityRequest;
+import dev.forgepreview.workflows.activities.SiteAccessActivities;
+import dev.forgepreview.workflows.activities.SiteAccessActivities.InstallCertificateRequest;
+import dev.forgepreview.workflows.activities.SiteAccessActivities.ProtectSiteRequest;
 import io.temporal.workflow.Workflow;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +44,12 @@ import java.util.Map;
  */
 final class ProvisioningPipeline {
   private static final String PUBLISH_DEPLOYING = "publish-deploying";
+
+  /** Version 1: a repository with {@code basicAuth} gets a security rule on the preview's site. */
+  private static final String BASIC_AUTH = "basic-auth";
+
+  /** Version 1: {@code certificate: wildcard} installs the configured existing certificate. */
+  private static final String WILDCARD_CERTIFICATE = "wildcard-certificate";
 
   /**
    * Version 1: each deployment first writes the site's script pinned to the sha, an update without
@@ -109,6 +118,7 @@ final class ProvisioningPipeline {
                             "/public")));
     long siteId = site.siteId();
     state.resources = state.resources.withSite(siteId);
+    protectSite(serverId, siteId);
 
     String database = names.database();
     compensations.register(Resource.DATABASE);
@@ -194,6 +204,34 @@ final class ProvisioningPipeline {
     deploy(state.headSha);
 
     checkHealth(serverId, siteId);
+  }
+
+  /**
+   * Basic auth in front of the site (the repository's {@code basicAuth}), before anything is
+   * deployed on it. Critical: a preview that should be protected is never left open. The password
+   * is looked up or derived inside the activity.
+   */
+  private void protectSite(long serverId, long siteId) {
+    PreviewSettings.BasicAuth auth = state.settings.basicAuth();
+    if (auth == null || Workflow.getVersion(BASIC_AUTH, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    compensations.register(Resource.SECURITY_RULE);
+    steps.critical(
+        "protect-site",
+        () ->
+            Workflow.newActivityStub(
+                    SiteAccessActivities.class,
+                    state.options.forge("3b Put basic auth in front of the site"))
+                .protectSite(
+                    new ProtectSiteRequest(
+                        state.requestId("protect-site"),
+                        serverId,
+                        siteId,
+                        SiteAccessActivities.RULE_NAME,
+                        state.settings.repository(),
+                        state.previewId)));
+    state.access = "basic auth, user " + auth.username();
   }
 
   /** Steps 1 and 2; returns the server's id. */
@@ -306,10 +344,35 @@ final class ProvisioningPipeline {
         });
   }
 
-  /** Step 11. */
+  /** Step 11: Let's Encrypt, the configured wildcard certificate, or none. */
   private void certificate(long serverId, long siteId, String domain) {
-    if (!state.settings.certificate()) {
+    PreviewSettings.CertificateMode mode =
+        state.settings.certificate() == null
+            ? PreviewSettings.CertificateMode.LETSENCRYPT
+            : state.settings.certificate();
+    if (mode == PreviewSettings.CertificateMode.NONE) {
       steps.skipped("obtain-certificate", "certificates disabled");
+      return;
+    }
+    if (mode == PreviewSettings.CertificateMode.WILDCARD
+        && Workflow.getVersion(WILDCARD_CERTIFICATE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      steps.optional(
+          "install-certificate",
+          () -> {
+            long certificateId =
+                Workflow.newActivityStub(
+                        SiteAccessActivities.class,
+                        state.options.forge("11 Install the wildcard certificate on " + domain))
+                    .installCertificate(
+                        new InstallCertificateRequest(
+                            state.requestId("install-certificate"),
+                            serverId,
+                            siteId,
+                            domain,
+                            state.settings.repository()));
+            state.resources = state.resources.withCertificate(certificateId);
+            return null;
+          });
       return;
     }
     steps.optional(
@@ -434,7 +497,11 @@ final class ProvisioningPipeline {
               Workflow.newActivityStub(
                       HealthActivities.class, options.connectivity("15 Reach " + state.previewUrl))
                   .checkConnectivity(
-                      new ConnectivityRequest(state.requestId("connectivity"), state.previewUrl));
+                      new ConnectivityRequest(
+                          state.requestId("connectivity"),
+                          state.previewUrl,
+                          state.settings.repository(),
+                          state.previewId));
           return "HTTP " + code;
         });
   }

@@ -31,6 +31,7 @@ import dev.forgepreview.workflows.activities.GitHubActivities.PermissionRequest;
 import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.NotificationActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities;
+import dev.forgepreview.workflows.activities.SiteAccessActivities;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -53,6 +54,8 @@ final class MockedActivities implements AutoCloseable {
       mock(ComposeActivities.class, withSettings().withoutAnnotations());
   final SettingsActivities settings =
       mock(SettingsActivities.class, withSettings().withoutAnnotations());
+  final SiteAccessActivities access =
+      mock(SiteAccessActivities.class, withSettings().withoutAnnotations());
   final CleanupActivities cleanup =
       mock(CleanupActivities.class, withSettings().withoutAnnotations());
   final NotificationActivities notifications =
@@ -77,7 +80,7 @@ final class MockedActivities implements AutoCloseable {
         compose,
         notifications,
         new AdmissionActivitiesImpl(env.getWorkflowClient()));
-    env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge);
+    env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(forge, access);
     happyPath(previewSettings);
   }
 
@@ -119,6 +122,8 @@ final class MockedActivities implements AutoCloseable {
             i ->
                 new DatabaseUserRef(7, 31, i.<CreateDatabaseUserRequest>getArgument(0).userName()));
     when(forge.createQueueWorker(any())).thenReturn(41L);
+    when(access.protectSite(any())).thenReturn(61L);
+    when(access.installCertificate(any())).thenReturn(71L);
     when(forge.obtainCertificate(any())).thenReturn(51L);
     when(forge.deploySite(any(DeployRequest.class)))
         .thenAnswer(

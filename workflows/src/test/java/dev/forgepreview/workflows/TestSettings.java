@@ -148,6 +148,19 @@ final class TestSettings {
     return with(s, "snapshot", snapshot);
   }
 
+  /** The settings with basic auth in front of every preview (a password derived per preview). */
+  static PreviewSettings withBasicAuth(PreviewSettings s, String username) {
+    return with(s, "basicAuth", new PreviewSettings.BasicAuth(username, null));
+  }
+
+  /** The settings with {@code certificate: wildcard}. */
+  static PreviewSettings withWildcardCertificate(PreviewSettings s) {
+    return with(
+        with(s, "certificate", PreviewSettings.CertificateMode.WILDCARD),
+        "wildcardCertificate",
+        new PreviewSettings.WildcardCertificate("/etc/wildcard.crt", "${env:WILDCARD_KEY}"));
+  }
+
   static PreviewRequest request(int number, String branch, String sha) {
     return new PreviewRequest("acme", "shop", number, branch, sha, "octocat", null);
   }

@@ -98,6 +98,14 @@ public final class Forge {
       String createdAt)
       implements Identified {}
 
+  /**
+   * A site security rule (HTTP basic auth in front of {@code path}, null: the whole site). Answers
+   * carry the credentials' usernames, never their passwords; {@code status} {@code installing →
+   * installed} (the SDK waits for {@code installed}).
+   */
+  public record SecurityRule(long id, String name, String path, String status, String createdAt)
+      implements Identified {}
+
   /** A deployment history entry; {@code status} {@code deploying → finished | failed}. */
   public record Deployment(
       long id,
@@ -143,6 +151,43 @@ public final class Forge {
     @Override
     public String toString() {
       return "NewDatabaseUser[name=" + name + ", password=***, databases=" + databases + "]";
+    }
+  }
+
+  /**
+   * {@code POST …/certificates}; with {@code type: existing} the PEM {@code key} and {@code
+   * certificate}. {@link #toString()} shows neither.
+   */
+  public record NewCertificate(String type, String key, String certificate) {
+    @Override
+    public String toString() {
+      return "NewCertificate[type=" + type + ", key=***, certificate=***]";
+    }
+  }
+
+  /** {@link #toString()} masks the passwords. */
+  public record NewSecurityRule(String name, String path, List<Credential> credentials) {
+    public NewSecurityRule {
+      credentials = List.copyOf(credentials);
+    }
+
+    @Override
+    public String toString() {
+      return "NewSecurityRule[name="
+          + name
+          + ", path="
+          + path
+          + ", credentials="
+          + credentials
+          + "]";
+    }
+  }
+
+  /** One user of a security rule; {@link #toString()} masks the password. */
+  public record Credential(String username, String password) {
+    @Override
+    public String toString() {
+      return "Credential[username=" + username + ", password=***]";
     }
   }
 

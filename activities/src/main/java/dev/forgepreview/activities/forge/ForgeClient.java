@@ -14,11 +14,14 @@ import dev.forgepreview.activities.forge.Forge.DatabaseUser;
 import dev.forgepreview.activities.forge.Forge.Deployment;
 import dev.forgepreview.activities.forge.Forge.GitRepository;
 import dev.forgepreview.activities.forge.Forge.Identified;
+import dev.forgepreview.activities.forge.Forge.NewCertificate;
 import dev.forgepreview.activities.forge.Forge.NewDatabase;
 import dev.forgepreview.activities.forge.Forge.NewDatabaseUser;
+import dev.forgepreview.activities.forge.Forge.NewSecurityRule;
 import dev.forgepreview.activities.forge.Forge.NewServer;
 import dev.forgepreview.activities.forge.Forge.NewSite;
 import dev.forgepreview.activities.forge.Forge.NewWorker;
+import dev.forgepreview.activities.forge.Forge.SecurityRule;
 import dev.forgepreview.activities.forge.Forge.Server;
 import dev.forgepreview.activities.forge.Forge.Site;
 import dev.forgepreview.activities.forge.Forge.Worker;
@@ -280,6 +283,25 @@ public final class ForgeClient {
         Certificate.class);
   }
 
+  /** {@code POST …/certificates}: e.g. {@code type: existing} with a PEM key and certificate. */
+  public Certificate createCertificate(long serverId, long siteId, NewCertificate certificate) {
+    return one(
+        post("servers/{server}/sites/{site}/certificates", certificate, serverId, siteId),
+        "certificate",
+        Certificate.class);
+  }
+
+  /** {@code POST …/certificates/{id}/activate}: makes the site serve the certificate. */
+  public void activateCertificate(long serverId, long siteId, long certificateId) {
+    send(
+        post(
+            "servers/{server}/sites/{site}/certificates/{certificate}/activate",
+            null,
+            serverId,
+            siteId,
+            certificateId));
+  }
+
   public List<Certificate> listCertificates(long serverId, long siteId) {
     return list(
         get("servers/{server}/sites/{site}/certificates", serverId, siteId),
@@ -305,6 +327,40 @@ public final class ForgeClient {
             serverId,
             siteId,
             certificateId));
+  }
+
+  // ---- security rules (basic auth in front of a site)
+
+  public List<SecurityRule> listSecurityRules(long serverId, long siteId) {
+    return list(
+        get("servers/{server}/sites/{site}/security-rules", serverId, siteId),
+        "security_rules",
+        SecurityRule.class);
+  }
+
+  public SecurityRule getSecurityRule(long serverId, long siteId, long ruleId) {
+    return one(
+        get("servers/{server}/sites/{site}/security-rules/{rule}", serverId, siteId, ruleId),
+        "security_rule",
+        SecurityRule.class);
+  }
+
+  /** {@code POST …/security-rules} with {@code name}, {@code path}, {@code credentials}. */
+  public SecurityRule createSecurityRule(long serverId, long siteId, NewSecurityRule rule) {
+    return one(
+        post("servers/{server}/sites/{site}/security-rules", rule, serverId, siteId),
+        "security_rule",
+        SecurityRule.class);
+  }
+
+  public void deleteSecurityRule(long serverId, long siteId, long ruleId) {
+    send(delete("servers/{server}/sites/{site}/security-rules/{rule}", serverId, siteId, ruleId));
+  }
+
+  public Optional<SecurityRule> findSecurityRuleByName(long serverId, long siteId, String name) {
+    return listSecurityRules(serverId, siteId).stream()
+        .filter(r -> name.equals(r.name()))
+        .findFirst();
   }
 
   // ---- deployments

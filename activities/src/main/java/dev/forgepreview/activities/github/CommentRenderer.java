@@ -118,7 +118,11 @@ public final class CommentRenderer {
     if (data != null) {
       md.append("| **Data** | ").append(data).append(" |\n");
     }
+    if (status.access() != null) {
+      md.append("| **Access** | 🔒 ").append(escape(status.access())).append(" |\n");
+    }
     md.append('\n');
+    protection(md, status);
     updateFailure(md, status);
     md.append("Comment `/update` to redeploy the latest commit of this pull request, ")
         .append("or `/destroy` to tear the environment down now.\n\n");
@@ -397,6 +401,20 @@ public final class CommentRenderer {
     return SHA.matcher(sha).matches()
         ? "`" + sha.substring(0, Math.min(12, sha.length())) + "`"
         : escape(sha);
+  }
+
+  /** How operators get the password of a protected preview; the password itself never. */
+  private static void protection(StringBuilder md, PreviewStatus status) {
+    if (status.access() == null) {
+      return;
+    }
+    md.append("This preview is protected by HTTP basic auth. Operators print its user and password")
+        .append(" with `bin/forge-preview credentials ")
+        .append(status.pullRequest());
+    if (status.repository() != null && status.repository().matches("[a-z0-9_.-]+/[a-z0-9_.-]+")) {
+      md.append(" --repo ").append(status.repository());
+    }
+    md.append("`.\n\n");
   }
 
   private static String branch(String branch) {

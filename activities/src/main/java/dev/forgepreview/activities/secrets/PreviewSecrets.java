@@ -31,7 +31,19 @@ public final class PreviewSecrets {
 
   /** The preview's database password: 32 characters of {@code [A-Za-z0-9]}. */
   public String databasePassword(String previewId) {
-    byte[] mac = hmac("database-password:" + Objects.requireNonNull(previewId, "previewId"));
+    return alphanumeric("database-password:" + Objects.requireNonNull(previewId, "previewId"));
+  }
+
+  /**
+   * The password of the preview's basic auth, when the repository configures none: 32 characters of
+   * {@code [A-Za-z0-9]}, independent of the database password.
+   */
+  public String basicAuthPassword(String previewId) {
+    return alphanumeric("basic-auth-password:" + Objects.requireNonNull(previewId, "previewId"));
+  }
+
+  private String alphanumeric(String purpose) {
+    byte[] mac = hmac(purpose);
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
     // Letters and digits only, so the password needs no quoting in .env files or option files.
     StringBuilder password = new StringBuilder(32);

@@ -126,7 +126,48 @@ class CommentRendererTest {
         s.startAfterTeardown(),
         s.compose(),
         s.queue(),
-        data);
+        data,
+        s.access());
+  }
+
+  @Test
+  void protectedPreviewSaysSoAndHowOperatorsGetTheCredentials() {
+    PreviewStatus ready = Statuses.ready();
+    PreviewStatus protectedReady =
+        new PreviewStatus(
+            ready.previewId(),
+            ready.repository(),
+            ready.pullRequest(),
+            ready.phase(),
+            ready.previewUrl(),
+            ready.branch(),
+            ready.headSha(),
+            ready.deployedSha(),
+            ready.resources(),
+            ready.steps(),
+            ready.warnings(),
+            ready.expiresAt(),
+            null,
+            null,
+            List.of(),
+            1,
+            null,
+            null,
+            null,
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            "basic auth, user preview");
+
+    String md = CommentRenderer.render(ID, protectedReady);
+
+    assertThat(md)
+        .contains("🔒 basic auth, user preview")
+        .contains("protected by HTTP basic auth")
+        .contains("`bin/forge-preview credentials 42 --repo acme/shop`");
+    assertThat(CommentRenderer.render(ID, ready)).doesNotContain("basic auth");
   }
 
   @Test

@@ -105,6 +105,7 @@ final class Statuses {
         null,
         null,
         new PreviewStatus.QueueStatus(position, length, reason, "admission:acme:shop"),
+        null,
         null);
   }
 }
