@@ -32,11 +32,15 @@ public final class Bench {
     }
   }
 
+  /** The running benchmark's own calls that failed (see {@link Outcome}). */
+  static final Outcome OUTCOME = new Outcome();
+
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(System.getProperty("bench.root", "..")).toAbsolutePath().normalize();
     int status = 0;
+    boolean crashed = false;
     try {
       if (args.length >= 1 && args[0].equals("report")) {
         Report.write(
@@ -67,13 +71,20 @@ public final class Bench {
                 + String.format(
                     Locale.ROOT, "\nThis benchmark took %d s of wall time.\n", took.toSeconds()));
         Support.log("%s (%s) done in %d s", args[0], config.mode(), took.toSeconds());
+        for (String failure : OUTCOME.failures()) {
+          System.err.println("own calls failed: " + failure);
+        }
+        status = OUTCOME.exitStatus(false);
       } else {
         System.err.println("usage: Bench {" + String.join("|", NAMES) + "} smoke|full");
         status = 64;
       }
     } catch (Throwable e) {
       e.printStackTrace();
-      status = 1;
+      crashed = true;
+    }
+    if (crashed) {
+      status = OUTCOME.exitStatus(true);
     }
     System.exit(status);
   }
