@@ -24,7 +24,7 @@ final class BurstBench {
       var repos =
           Support.repositories(procs.dir, Support.sharedRepository("burst", serverId, "PT5S"));
       procs.worker(Previews.workerEnv(temporal, simulator, limit, repos), "-Xmx1g");
-      WorkflowClient client = Support.client(temporal.address());
+      WorkflowClient client = Support.patientClient(temporal.address());
       // The seeding call is an admin call and not counted; start from a clean limiter window.
       Thread.sleep(1000);
       Previews.Calls before = Previews.calls(simulator);

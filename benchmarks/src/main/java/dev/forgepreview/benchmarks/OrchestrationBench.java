@@ -48,7 +48,7 @@ final class OrchestrationBench {
                   + "      connectivityTries: 1\n");
       Process worker =
           procs.worker(Previews.workerEnv(temporal, simulator, 100_000, repos), "-Xmx1g");
-      WorkflowClient client = Support.client(temporal.address());
+      WorkflowClient client = Support.patientClient(temporal.address());
 
       // ---- A: zero delays --------------------------------------------------------------
       // One warm-up preview (JIT, connections), then `previews` measured, one at a time.

@@ -51,7 +51,7 @@ final class ScaleBench {
           Support.repositories(procs.dir, Support.sharedRepository("scale", serverId, "PT1S"));
       Process worker =
           procs.worker(Previews.workerEnv(temporal, simulator, 1_000_000, repos), heap);
-      WorkflowClient client = Support.client(temporal.address());
+      WorkflowClient client = Support.patientClient(temporal.address());
       String readyQuery =
           "PreviewRepository = 'bench/scale' AND PreviewPhase = 'READY' AND ExecutionStatus = 'Running'";
       String failedQuery = "PreviewRepository = 'bench/scale' AND PreviewPhase = 'FAILED'";

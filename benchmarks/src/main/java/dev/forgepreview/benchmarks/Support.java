@@ -36,7 +36,18 @@ final class Support {
 
   /** A client configured like the gateway's (TemporalFactory: 5 s RPC timeout and retries). */
   static WorkflowClient client(String address) {
-    Duration rpc = Duration.ofSeconds(5);
+    return client(address, Duration.ofSeconds(5));
+  }
+
+  /**
+   * A client with a longer RPC timeout, for the benchmarks that start previews to measure what
+   * follows (on a loaded machine the dev server can take more than the gateway's 5 s to answer).
+   */
+  static WorkflowClient patientClient(String address) {
+    return client(address, Duration.ofSeconds(30));
+  }
+
+  private static WorkflowClient client(String address, Duration rpc) {
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder()
