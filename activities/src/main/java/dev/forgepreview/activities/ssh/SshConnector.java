@@ -2,17 +2,12 @@ package dev.forgepreview.activities.ssh;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Objects;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.DisconnectReason;
-import net.schmizz.sshj.common.Factory;
 import net.schmizz.sshj.transport.TransportException;
-import net.schmizz.sshj.transport.cipher.Cipher;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import net.schmizz.sshj.userauth.password.PasswordUtils;
@@ -20,9 +15,7 @@ import net.schmizz.sshj.userauth.password.PasswordUtils;
 /**
  * Opens authenticated SSH connections with sshj: key authentication only, the host key pinned by a
  * known_hosts file or fingerprints, connect timeout and keep-alive from {@link SshSettings}. Every
- * failure is an {@link SshException} whose kind names the layer. AES-GCM is offered first: the JDK
- * runs it on the CPU's AES instructions, while sshj's default first choice, ChaCha20-Poly1305, is
- * computed in plain Java and was the slowest stage of a streamed database clone.
+ * failure is an {@link SshException} whose kind names the layer.
  */
 public final class SshConnector {
   private final SshSettings settings;
@@ -32,10 +25,6 @@ public final class SshConnector {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.config = new DefaultConfig();
     config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
-    List<Factory.Named<Cipher>> ciphers = new ArrayList<>(config.getCipherFactories());
-    // A stable sort: the GCM ciphers move to the front, the others keep sshj's order.
-    ciphers.sort(Comparator.comparingInt(cipher -> cipher.getName().contains("-gcm@") ? 0 : 1));
-    config.setCipherFactories(ciphers);
   }
 
   public SshSettings settings() {
