@@ -41,11 +41,25 @@ public final class Bench {
     }
   }
 
+  /** The running benchmark's own calls that failed (see {@link Outcome}). */
+  static final Outcome OUTCOME = new Outcome();
+
   private Bench() {}
+
+  /** The first three fields of /proc/loadavg. */
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(System.getProperty("bench.root", "..")).toAbsolutePath().normalize();
     int status = 0;
+    boolean crashed = false;
     try {
       if (args.length >= 1 && args[0].equals("report")) {
         Report.write(
@@ -56,6 +70,7 @@ public final class Bench {
       } else if (args.length == 2 && NAMES.contains(args[0])) {
         Config config = new Config(root, args[1].equals("smoke"));
         Instant start = Instant.now();
+        String loadBefore = loadAverage();
         String section =
             switch (args[0]) {
               case "ingest" -> IngestBench.run(config);
@@ -79,15 +94,27 @@ public final class Bench {
             config.results().resolve(args[0] + ".md"),
             section
                 + String.format(
-                    Locale.ROOT, "\nThis benchmark took %d s of wall time.\n", took.toSeconds()));
+                    Locale.ROOT,
+                    "\nThis benchmark took %d s of wall time; load average (1, 5, 15 min) %s at its"
+                        + " start, %s at its end (2 cores shared with other work).\n",
+                    took.toSeconds(),
+                    loadBefore,
+                    loadAverage()));
         Support.log("%s (%s) done in %d s", args[0], config.mode(), took.toSeconds());
+        for (String failure : OUTCOME.failures()) {
+          System.err.println("own calls failed: " + failure);
+        }
+        status = OUTCOME.exitStatus(false);
       } else {
         System.err.println("usage: Bench {" + String.join("|", NAMES) + "} smoke|full");
         status = 64;
       }
     } catch (Throwable e) {
       e.printStackTrace();
-      status = 1;
+      crashed = true;
+    }
+    if (crashed) {
+      status = OUTCOME.exitStatus(true);
     }
     System.exit(status);
   }

@@ -51,7 +51,7 @@ final class ScaleBench {
           Support.repositories(procs.dir, Support.sharedRepository("scale", serverId, "PT1S"));
       Process worker =
           procs.worker(Previews.workerEnv(temporal, simulator, 1_000_000, repos), heap);
-      WorkflowClient client = Support.client(temporal.address());
+      WorkflowClient client = Support.patientClient(temporal.address());
       String readyQuery =
           "PreviewRepository = 'bench/scale' AND PreviewPhase = 'READY' AND ExecutionStatus = 'Running'";
       String failedQuery = "PreviewRepository = 'bench/scale' AND PreviewPhase = 'FAILED'";
@@ -59,6 +59,7 @@ final class ScaleBench {
       AtomicInteger startedCount = new AtomicInteger();
       ExecutorService starters = Executors.newFixedThreadPool(4);
       long runStart = System.nanoTime();
+      long failedSeen = 0;
       for (int li = 0; li < levels.length; li++) {
         int target = levels[li];
         long stepStart = System.nanoTime();
@@ -78,6 +79,7 @@ final class ScaleBench {
                       Support.signalWithStart(client, "scale", number, Support.sha(number));
                     } catch (RuntimeException e) {
                       log("scale: start of #%d failed: %s", number, e);
+                      Bench.OUTCOME.ownCallsFailed("scale starts", 1, e.toString());
                     } finally {
                       done.release();
                     }
@@ -90,6 +92,7 @@ final class ScaleBench {
           long failed = count(client, failedQuery);
           if (failed > 0) {
             stopped = failed + " previews FAILED (see the worker log)";
+            failedSeen = Math.max(failedSeen, failed);
           }
           log(
               "scale: target %d, started %d, READY %d, FAILED %d, worker RSS %.0f MiB",
@@ -125,6 +128,7 @@ final class ScaleBench {
         }
       }
       starters.shutdownNow();
+      Bench.OUTCOME.ownCallsFailed("scale previews that ended FAILED", failedSeen, null);
       double total = (System.nanoTime() - runStart) / 1e9;
       client.getWorkflowServiceStubs().shutdownNow();
       out.append(

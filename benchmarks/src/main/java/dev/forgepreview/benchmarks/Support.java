@@ -36,7 +36,18 @@ final class Support {
 
   /** A client configured like the gateway's (TemporalFactory: 5 s RPC timeout and retries). */
   static WorkflowClient client(String address) {
-    Duration rpc = Duration.ofSeconds(5);
+    return client(address, Duration.ofSeconds(5));
+  }
+
+  /**
+   * A client with a longer RPC timeout, for the benchmarks that start previews to measure what
+   * follows (on a loaded machine the dev server can take more than the gateway's 5 s to answer).
+   */
+  static WorkflowClient patientClient(String address) {
+    return client(address, Duration.ofSeconds(30));
+  }
+
+  private static WorkflowClient client(String address, Duration rpc) {
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder()
@@ -124,6 +135,8 @@ final class Support {
         + "    certificate: false\n"
         + "    queueWorker: null\n"
         + "    ttl: P30D\n"
+        // The benchmarks start as many previews as they measure: no admission limit.
+        + "    maxConcurrentPreviews: 0\n"
         + "    timeouts:\n"
         + "      resourcePollInterval: "
         + pollInterval
@@ -135,6 +148,35 @@ final class Support {
         + "      healthInterval: PT1S\n"
         + "      connectivityTries: 1\n"
         + "      connectivityInterval: PT1S\n";
+  }
+
+  /**
+   * The floor of Forge calls of one preview as a repository configures it: one call for each step
+   * that talks to Forge, with every poll answered ready at once (the deploy script is written
+   * before each deploy).
+   */
+  static List<String> forgeSteps(boolean dedicated, boolean queueWorker, boolean certificate) {
+    List<String> steps = new ArrayList<>();
+    if (dedicated) {
+      steps.add("create-server");
+    }
+    steps.addAll(
+        List.of(
+            "wait-server-ready",
+            "create-site",
+            "create-database",
+            "create-database-user",
+            "grant-database",
+            "install-repository",
+            "write-environment"));
+    if (queueWorker) {
+      steps.add("create-queue-worker");
+    }
+    if (certificate) {
+      steps.add("obtain-certificate");
+    }
+    steps.addAll(List.of("deploy-script", "deploy", "wait-deployment", "site-health"));
+    return List.copyOf(steps);
   }
 
   static JsonNode json(String text) throws Exception {

@@ -38,6 +38,14 @@ class WorkerMetricsTest {
               metrics.forgeCalls());
       client.listServers();
       client.listServers();
+      // Another process's client (its own budget, not told yet that Forge's is spent) draws the
+      // 429; this one holds its third call back without a request (ForgeRequestBudget).
+      ForgeClient other =
+          new ForgeClient(
+              ForgeClientConfig.of(forge.baseUrl(), forge.token()),
+              Clock.systemUTC(),
+              metrics.forgeCalls());
+      assertThatThrownBy(other::listServers).isInstanceOf(ForgeRateLimitedException.class);
       assertThatThrownBy(client::listServers).isInstanceOf(ForgeRateLimitedException.class);
 
       String scrape = metrics.scrape();

@@ -39,10 +39,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ForgeActivities} over the {@link ForgeClient}. Every method is idempotent: it looks for
- * what an earlier attempt created before creating anything, polls by failing with the benign {@code
- * NOT_READY} type, and turns client exceptions into typed failures through {@link ForgeFailures}.
- * Passwords are derived here from the preview id and never leave this class except towards Forge.
+ * {@link ForgeActivities} over the {@link ForgeClient}. Every method is idempotent: a retried
+ * attempt (attempt number above 1) looks for what an earlier attempt may have created before
+ * creating anything, while a first attempt creates at once (one call); what a create made but was
+ * not ready yet is recorded as heartbeat details, so the polls that follow read it by id instead of
+ * listing. Polls fail with the benign {@code NOT_READY} type, and client exceptions turn into typed
+ * failures through {@link ForgeFailures}. Passwords are derived here from the preview id and never
+ * leave this class except towards Forge.
  */
 public final class ForgeActivitiesImpl implements ForgeActivities {
   private static final Logger log = LoggerFactory.getLogger(ForgeActivitiesImpl.class);
@@ -117,6 +120,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   request.requestId(),
                   "server " + name,
                   () -> client.findServerByName(name),
+                  client::getServer,
                   () ->
                       client.createServer(
                           new NewServer(
@@ -167,6 +171,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   request.requestId(),
                   "site " + domain,
                   () -> client.findSiteByDomain(serverId, domain),
+                  id -> client.getSite(serverId, id),
                   () ->
                       client.createSite(
                           serverId,
@@ -182,7 +187,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                 "site " + domain + " from an earlier preview is still being removed");
           }
           if (!isInstalled(site.status())) {
-            throw ActivityFailures.notReady("site " + domain + " is " + site.status());
+            throw notReadyRemembering(site.id(), "site " + domain + " is " + site.status());
           }
           return new SiteRef(serverId, site.id(), domain);
         });
@@ -215,9 +220,11 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   request.requestId(),
                   "database " + name,
                   () -> client.findDatabaseByName(serverId, name),
+                  id -> client.getDatabase(serverId, id),
                   () -> client.createDatabase(serverId, new NewDatabase(name)));
           if (!isInstalled(database.status())) {
-            throw ActivityFailures.notReady("database " + name + " is " + database.status());
+            throw notReadyRemembering(
+                database.id(), "database " + name + " is " + database.status());
           }
           return new DatabaseRef(serverId, database.id(), name);
         });
@@ -245,13 +252,14 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   request.requestId(),
                   "database user " + name,
                   () -> client.findDatabaseUserByName(serverId, name),
+                  id -> client.getDatabaseUser(serverId, id),
                   () ->
                       client.createDatabaseUser(
                           serverId,
                           new NewDatabaseUser(
                               name, secrets.databasePassword(previewId), List.of())));
           if (!isInstalled(user.status())) {
-            throw ActivityFailures.notReady("database user " + name + " is " + user.status());
+            throw notReadyRemembering(user.id(), "database user " + name + " is " + user.status());
           }
           return new DatabaseUserRef(serverId, user.id(), name);
         });
@@ -300,8 +308,41 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   public void installRepository(InstallRepositoryRequest request) {
     required(request.repository(), "repository");
     required(request.branch(), "branch");
+    GitRepository repository =
+        new GitRepository(
+            request.provider() == null ? "github" : request.provider(),
+            request.repository(),
+            request.branch(),
+            request.composer());
     forge(
         () -> {
+          if (!mayHaveRun(Activity.getExecutionContext())) {
+            // The site was just created for this preview: start the install at once and take its
+            // status from the answer, so a finished install costs one call and no poll interval.
+            Optional<Site> started;
+            try {
+              started =
+                  client.installGitRepository(request.serverId(), request.siteId(), repository);
+            } catch (ForgeValidationException | ForgeActionFailedException e) {
+              // An adopted site that already has a repository: decide from its state below.
+              log.info("[{}] Forge refused the install: {}", request.requestId(), e.getMessage());
+              started = null;
+            }
+            if (started != null) {
+              log.info(
+                  "[{}] installing {}@{} on site {}",
+                  request.requestId(),
+                  request.repository(),
+                  request.branch(),
+                  request.siteId());
+              if (started.isPresent() && INSTALLED.equals(started.get().repositoryStatus())) {
+                return null;
+              }
+              throw notReadyRemembering(
+                  request.siteId(),
+                  "the repository of site " + request.siteId() + " is installing");
+            }
+          }
           Site site = client.getSite(request.serverId(), request.siteId());
           String status = site.repositoryStatus();
           if (INSTALLED.equals(status)) {
@@ -319,25 +360,19 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             return null;
           }
           if ("installing".equals(status)) {
-            throw ActivityFailures.notReady(
-                "the repository of site " + site.id() + " is installing");
+            throw notReadyRemembering(
+                site.id(), "the repository of site " + site.id() + " is installing");
           }
           // Null: never installed, or (after installing) a failed install: (re)start it.
-          client.installGitRepository(
-              request.serverId(),
-              request.siteId(),
-              new GitRepository(
-                  request.provider() == null ? "github" : request.provider(),
-                  request.repository(),
-                  request.branch(),
-                  request.composer()));
+          client.installGitRepository(request.serverId(), request.siteId(), repository);
           log.info(
               "[{}] installing {}@{} on site {}",
               request.requestId(),
               request.repository(),
               request.branch(),
               site.id());
-          throw ActivityFailures.notReady("the repository of site " + site.id() + " is installing");
+          throw notReadyRemembering(
+              site.id(), "the repository of site " + site.id() + " is installing");
         });
   }
 
@@ -396,12 +431,22 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   public long createQueueWorker(CreateQueueWorkerRequest request) {
     String connection = required(request.connection(), "connection");
     String queue = request.queue() == null || request.queue().isBlank() ? null : request.queue();
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    Optional<Long> known = context.getHeartbeatDetails(Long.class);
     return forge(
         () -> {
-          Optional<Worker> existing =
-              client.listWorkers(request.serverId(), request.siteId()).stream()
-                  .filter(w -> connection.equals(w.connection()) && sameQueue(queue, w.queue()))
-                  .findFirst();
+          Optional<Worker> existing;
+          if (known.isPresent()) {
+            existing =
+                Optional.of(client.getWorker(request.serverId(), request.siteId(), known.get()));
+          } else if (mayHaveRun(context)) {
+            existing =
+                client.listWorkers(request.serverId(), request.siteId()).stream()
+                    .filter(w -> connection.equals(w.connection()) && sameQueue(queue, w.queue()))
+                    .findFirst();
+          } else {
+            existing = Optional.empty();
+          }
           Worker worker;
           if (existing.isPresent()) {
             worker = existing.get();
@@ -423,8 +468,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             log.info("[{}] created queue worker {}", request.requestId(), worker.id());
           }
           if (!isInstalled(worker.status())) {
-            throw ActivityFailures.notReady(
-                "queue worker " + worker.id() + " is " + worker.status());
+            throw notReadyRemembering(
+                worker.id(), "queue worker " + worker.id() + " is " + worker.status());
           }
           return worker.id();
         });
@@ -437,11 +482,25 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     Optional<Long> requested = context.getHeartbeatDetails(Long.class);
     return forge(
         () -> {
-          Optional<Certificate> existing =
-              client.listCertificates(request.serverId(), request.siteId()).stream()
-                  .filter(c -> domain.equalsIgnoreCase(c.domain()))
-                  .filter(c -> c.type() == null || "letsencrypt".equals(c.type()))
-                  .findFirst();
+          Optional<Certificate> existing;
+          if (requested.isPresent()) {
+            // An earlier attempt requested it: read it by id (gone means Forge removed it).
+            try {
+              existing =
+                  Optional.of(
+                      client.getCertificate(request.serverId(), request.siteId(), requested.get()));
+            } catch (ForgeNotFoundException e) {
+              existing = Optional.empty();
+            }
+          } else if (mayHaveRun(context)) {
+            existing =
+                client.listCertificates(request.serverId(), request.siteId()).stream()
+                    .filter(c -> domain.equalsIgnoreCase(c.domain()))
+                    .filter(c -> c.type() == null || "letsencrypt".equals(c.type()))
+                    .findFirst();
+          } else {
+            existing = Optional.empty();
+          }
           Certificate certificate;
           if (existing.isPresent()) {
             certificate = existing.get();
@@ -458,7 +517,9 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             certificate =
                 client.obtainLetsEncryptCertificate(
                     request.serverId(), request.siteId(), List.of(domain));
-            context.heartbeat(certificate.id());
+            if (!certificate.active()) {
+              context.heartbeat(certificate.id());
+            }
             log.info(
                 "[{}] requested certificate {} for {}",
                 request.requestId(),
@@ -722,10 +783,25 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     }
   }
 
-  /** Adopts what {@code find} sees; else creates; a 422 "already been taken" means adopt too. */
+  /**
+   * Reads what an earlier attempt recorded (heartbeat details: its id) by id; else, on a retry,
+   * adopts what {@code find} sees (an earlier attempt may have created it and lost the answer);
+   * else creates at once. A 422 "already been taken" means adopt too.
+   */
   private static <T extends Forge.Identified> T createOrAdopt(
-      String requestId, String what, Supplier<Optional<T>> find, Supplier<T> create) {
-    Optional<T> existing = find.get();
+      String requestId,
+      String what,
+      Supplier<Optional<T>> find,
+      Function<Long, T> get,
+      Supplier<T> create) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    Optional<Long> known = context.getHeartbeatDetails(Long.class);
+    if (known.isPresent()) {
+      T recorded = get.apply(known.get());
+      log.info("[{}] {} ({}) created by an earlier attempt", requestId, what, recorded.id());
+      return recorded;
+    }
+    Optional<T> existing = mayHaveRun(context) ? find.get() : Optional.empty();
     if (existing.isPresent()) {
       log.info("[{}] adopting {} ({})", requestId, what, existing.get().id());
       return existing.get();
@@ -742,6 +818,24 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
       log.info("[{}] adopting {} ({}) that Forge says is taken", requestId, what, taken.id());
       return taken;
     }
+  }
+
+  /**
+   * Whether an earlier attempt of this activity may have run (and created what it creates): any
+   * attempt after the first. The first attempt skips the look-before-create.
+   */
+  private static boolean mayHaveRun(ActivityExecutionContext context) {
+    return context.getInfo().getAttempt() > 1
+        || context.getHeartbeatDetails(Long.class).isPresent();
+  }
+
+  /**
+   * Records {@code id} (heartbeat details, handed to the next attempt) and returns the poll's
+   * {@code NOT_READY} failure: the next attempt reads the resource by id instead of listing.
+   */
+  private static RuntimeException notReadyRemembering(long id, String message) {
+    Activity.getExecutionContext().heartbeat(id);
+    return ActivityFailures.notReady(message);
   }
 
   /** Looks the thing up by name and deletes it; absent (404 included) is success. */

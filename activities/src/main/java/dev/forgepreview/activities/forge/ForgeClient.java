@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Forge v1 API over OkHttp and Jackson: one instance per process, thread-safe. Every call
  * either returns a typed value or throws a {@link ForgeException}; it never sleeps or retries (a
- * 429 says how long to wait, the caller decides).
+ * 429 says how long to wait, the caller decides). While Forge's answers say the token's budget is
+ * spent ({@link ForgeRequestBudget}), a call is not sent but fails as a 429 would, with the time
+ * until Forge's reset.
  */
 public final class ForgeClient {
   private static final Logger log = LoggerFactory.getLogger(ForgeClient.class);
@@ -63,6 +65,7 @@ public final class ForgeClient {
   private final OkHttpClient http;
   private final ObjectMapper mapper;
   private final ForgeCallListener listener;
+  private final ForgeRequestBudget budget;
 
   public ForgeClient(ForgeClientConfig config) {
     this(config, Clock.systemUTC());
@@ -87,6 +90,7 @@ public final class ForgeClient {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.budget = new ForgeRequestBudget(this.clock);
     this.baseUrl = HttpUrl.get(config.baseUrl());
     this.http =
         Objects.requireNonNull(http, "http")
@@ -225,9 +229,18 @@ public final class ForgeClient {
 
   // ---- git, environment
 
-  /** Starts the install; the site's {@code repository_status} tells when it is done. */
-  public void installGitRepository(long serverId, long siteId, GitRepository repository) {
-    send(post("servers/{server}/sites/{site}/git", repository, serverId, siteId));
+  /**
+   * Starts the install; the site's {@code repository_status} tells when it is done. Returns the
+   * site Forge answers with (its status as of the call), empty when the answer holds none.
+   */
+  public Optional<Site> installGitRepository(long serverId, long siteId, GitRepository repository) {
+    Answer answer = send(post("servers/{server}/sites/{site}/git", repository, serverId, siteId));
+    JsonNode root = parseQuietly(answer.body());
+    if (root == null || !root.path("site").isObject()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        checked(answer.call(), read(answer, "site", mapper.constructType(Site.class), true)));
   }
 
   public String getEnvironmentFile(long serverId, long siteId) {
@@ -485,8 +498,16 @@ public final class ForgeClient {
       case "DELETE" -> request.delete();
       default -> request.method(call.method(), RequestBody.create(encode(call), JSON));
     }
+    Optional<Duration> spent = budget.take();
+    if (spent.isPresent()) {
+      log.debug(
+          "Forge {} {} held back: the token's budget is spent", call.method(), call.template());
+      throw new ForgeRateLimitedException(call.method(), call.template(), 429, spent.get());
+    }
     long started = System.nanoTime();
+    Response answered = null;
     try (Response response = http.newCall(request.build()).execute()) {
+      answered = response;
       String body = response.body().string();
       int status = response.code();
       listener.onResponse(call.method(), call.template(), status);
@@ -505,6 +526,10 @@ public final class ForgeClient {
       log.debug("Forge {} {} failed: {}", call.method(), call.template(), e.toString());
       throw new ForgeTransportException(
           call.method(), call.template(), 0, e.getClass().getSimpleName(), e);
+    } finally {
+      budget.answered(
+          answered == null ? null : answered.header("X-RateLimit-Remaining"),
+          answered == null ? null : answered.header("X-RateLimit-Reset"));
     }
   }
 

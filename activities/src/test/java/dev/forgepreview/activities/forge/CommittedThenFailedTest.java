@@ -8,14 +8,10 @@ import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.ForgeSimulatorExtension;
 import dev.forgepreview.workflows.PreviewSettings.ServerSpec;
 import dev.forgepreview.workflows.activities.ForgeActivities;
-import dev.forgepreview.workflows.activities.ForgeActivities.CreateDatabaseRequest;
-import dev.forgepreview.workflows.activities.ForgeActivities.CreateDatabaseUserRequest;
-import dev.forgepreview.workflows.activities.ForgeActivities.CreateQueueWorkerRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.CreateServerRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.CreateSiteRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteServerRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeleteSiteRequest;
-import dev.forgepreview.workflows.activities.ForgeActivities.ObtainCertificateRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.SiteRef;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -50,6 +46,7 @@ class CommittedThenFailedTest {
     simulator.settings().rateLimitPerMinute(0);
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(ForgeFixtures.activities(simulator, Map.of()));
+    ForgeFixtures.handOnHeartbeats(env);
     activities = ForgeFixtures.stub(env);
     serverId = simulator.seedServer("shared");
   }
@@ -62,65 +59,93 @@ class CommittedThenFailedTest {
   @Test
   void serverCreatedBehindAServerErrorIsAdoptedByTheRetry() {
     simulator.faults().failNextAfterCommit("POST", "/servers$");
-    CreateServerRequest request = new CreateServerRequest("r", "pr-42-shop", SPEC);
 
-    assertRetryable(failureOf(() -> activities.createServer(request)));
-    activities.createServer(request);
+    long id;
+    try (RetriedForgeCalls retried = new RetriedForgeCalls(simulator)) {
+      id = retried.create("server", 0, 0, "pr-42-shop");
+    }
 
     assertThat(simulator.inventory().servers())
         .filteredOn(s -> s.name().equals("pr-42-shop"))
-        .hasSize(1);
+        .extracting(s -> s.id())
+        .containsExactly(id);
     assertThat(createdNamed("servers", "pr-42-shop")).isEqualTo(1);
+    // The first attempt created at once; only the retry looked before creating.
+    assertThat(calls(simulator, "POST", "servers")).isEqualTo(1);
+    assertThat(calls(simulator, "GET", "servers")).isEqualTo(1);
   }
 
   @Test
   void siteDatabaseAndUserCreatedBehindServerErrorsAreAdoptedByTheRetries() {
+    zeroDurations();
     simulator
         .faults()
         .failNextAfterCommit("POST", "/sites$")
         .failNextAfterCommit("POST", "/databases$")
         .failNextAfterCommit("POST", "/database-users$");
-    CreateSiteRequest site = new CreateSiteRequest("r", serverId, DOMAIN, "pr42-shop", null, "/");
-    CreateDatabaseRequest db = new CreateDatabaseRequest("r", serverId, "pr_42");
-    CreateDatabaseUserRequest user =
-        new CreateDatabaseUserRequest("r", serverId, "pr_42", "preview:acme:shop:42");
 
-    assertRetryable(failureOf(() -> activities.createSite(site)));
-    assertRetryable(failureOf(() -> activities.createDatabase(db)));
-    assertRetryable(failureOf(() -> activities.createDatabaseUser(user)));
-    simulator.manualClock().advance(Duration.ofMinutes(5));
-    activities.createSite(site);
-    activities.createDatabase(db);
-    activities.createDatabaseUser(user);
+    long site;
+    long database;
+    long user;
+    try (RetriedForgeCalls retried = new RetriedForgeCalls(simulator)) {
+      site = retried.create("site", serverId, 0, DOMAIN);
+      database = retried.create("database", serverId, 0, "pr_42");
+      user = retried.create("database-user", serverId, 0, "pr_42");
+    }
 
-    assertThat(simulator.inventory().sites()).hasSize(1);
-    assertThat(simulator.inventory().databases()).hasSize(1);
-    assertThat(simulator.inventory().databaseUsers()).hasSize(1);
+    assertThat(simulator.inventory().sites()).extracting(s -> s.id()).containsExactly(site);
+    assertThat(simulator.inventory().databases()).extracting(d -> d.id()).containsExactly(database);
+    assertThat(simulator.inventory().databaseUsers()).extracting(u -> u.id()).containsExactly(user);
     assertThat(createdNamed("sites", DOMAIN)).isEqualTo(1);
     assertThat(createdNamed("databases", "pr_42")).isEqualTo(1);
     assertThat(createdNamed("databaseUsers", "pr_42")).isEqualTo(1);
+    assertThat(calls(simulator, "GET", "servers/{id}/sites")).isEqualTo(1);
+    assertThat(calls(simulator, "GET", "servers/{id}/databases")).isEqualTo(1);
+    assertThat(calls(simulator, "GET", "servers/{id}/database-users")).isEqualTo(1);
+  }
+
+  @Test
+  void aFirstAttemptCreatesWithoutLookingFirst() {
+    zeroDurations();
+
+    try (RetriedForgeCalls retried = new RetriedForgeCalls(simulator)) {
+      long site = retried.create("site", serverId, 0, DOMAIN);
+      retried.create("database", serverId, 0, "pr_42");
+      retried.create("database-user", serverId, 0, "pr_42");
+      retried.create("worker", serverId, site, "default");
+      retried.create("certificate", serverId, site, DOMAIN);
+    }
+
+    assertThat(simulator.callCounts())
+        .containsOnlyKeys(
+            "POST /api/v1/servers/{id}/sites",
+            "POST /api/v1/servers/{id}/databases",
+            "POST /api/v1/servers/{id}/database-users",
+            "POST /api/v1/servers/{id}/sites/{id}/workers",
+            "POST /api/v1/servers/{id}/sites/{id}/certificates/letsencrypt")
+        .allSatisfy((route, count) -> assertThat(count).isEqualTo(1L));
   }
 
   @Test
   void queueWorkerAndCertificateCreatedBehindServerErrorsAreAdoptedByTheRetries() {
-    SiteRef site = readySite();
+    zeroDurations();
     simulator
         .faults()
         .failNextAfterCommit("POST", "/workers$")
         .failNextAfterCommit("POST", "/letsencrypt$");
-    CreateQueueWorkerRequest worker =
-        new CreateQueueWorkerRequest("r", serverId, site.siteId(), "redis", "default", 1, 60);
-    ObtainCertificateRequest certificate =
-        new ObtainCertificateRequest("r", serverId, site.siteId(), DOMAIN);
 
-    assertRetryable(failureOf(() -> activities.createQueueWorker(worker)));
-    assertRetryable(failureOf(() -> activities.obtainCertificate(certificate)));
-    simulator.manualClock().advance(Duration.ofMinutes(5));
-    activities.createQueueWorker(worker);
-    activities.obtainCertificate(certificate);
+    long worker;
+    long certificate;
+    try (RetriedForgeCalls retried = new RetriedForgeCalls(simulator)) {
+      long site = retried.create("site", serverId, 0, DOMAIN);
+      worker = retried.create("worker", serverId, site, "default");
+      certificate = retried.create("certificate", serverId, site, DOMAIN);
+    }
 
-    assertThat(simulator.inventory().workers()).hasSize(1);
-    assertThat(simulator.inventory().certificates()).hasSize(1);
+    assertThat(simulator.inventory().workers()).extracting(w -> w.id()).containsExactly(worker);
+    assertThat(simulator.inventory().certificates())
+        .extracting(c -> c.id())
+        .containsExactly(certificate);
     assertThat(calls(simulator, "POST", "servers/{id}/sites/{id}/workers")).isEqualTo(1);
     assertThat(calls(simulator, "POST", "servers/{id}/sites/{id}/certificates/letsencrypt"))
         .isEqualTo(1);
@@ -144,6 +169,18 @@ class CommittedThenFailedTest {
 
     assertThat(simulator.inventory().sites()).isEmpty();
     assertThat(simulator.inventory().servers()).extracting(s -> s.name()).containsExactly("shared");
+  }
+
+  /** Everything Forge installs is installed at once, so the retried calls need no clock. */
+  private void zeroDurations() {
+    simulator
+        .settings()
+        .siteInstallDuration(Duration.ZERO)
+        .databaseInstallDuration(Duration.ZERO)
+        .databaseUserInstallDuration(Duration.ZERO)
+        .workerInstallDuration(Duration.ZERO)
+        .certificateInstallDuration(Duration.ZERO)
+        .certificateActivationDuration(Duration.ZERO);
   }
 
   private SiteRef readySite() {

@@ -68,6 +68,7 @@ class ForgeActivitiesTest {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         ForgeFixtures.activities(simulator, Map.of("SHOP_API_KEY", "from-the-worker")));
+    ForgeFixtures.handOnHeartbeats(env);
     activities = ForgeFixtures.stub(env);
     serverId = simulator.seedServer("shared");
   }
@@ -78,18 +79,18 @@ class ForgeActivitiesTest {
   }
 
   @Test
-  void createsOneServerWhenCalledTwiceAndWaitsUntilItIsReady() {
+  void createsTheServerWithOneCallAndWaitsUntilItIsReady() {
     CreateServerRequest request = new CreateServerRequest("r1", "pr-42-shop", SPEC);
 
     ServerRef first = activities.createServer(request);
-    ServerRef second = activities.createServer(request);
 
-    assertThat(second.serverId()).isEqualTo(first.serverId());
     assertThat(first.ready()).isFalse();
     assertThat(simulator.inventory().servers())
         .filteredOn(s -> s.name().equals("pr-42-shop"))
-        .hasSize(1);
-    assertThat(calls(simulator, "POST", "servers")).isEqualTo(1);
+        .extracting(s -> s.id())
+        .containsExactly(first.serverId());
+    // A first attempt does not look for what no earlier attempt can have made.
+    assertThat(simulator.callCounts()).containsOnlyKeys("POST /api/v1/servers");
 
     ApplicationFailure notReady =
         failureOf(
@@ -151,20 +152,9 @@ class ForgeActivitiesTest {
     assertThat(simulator.inventory().sites()).hasSize(1);
     assertThat(simulator.inventory().sites().get(0).id()).isEqualTo(site.siteId());
     assertThat(calls(simulator, "POST", "servers/{id}/sites")).isEqualTo(1);
-  }
-
-  @Test
-  void adoptsSiteCreatedByAnEarlierAttempt() {
-    long earlier =
-        ForgeFixtures.client(simulator)
-            .createSite(serverId, new NewSite(DOMAIN, "php", "/public", true, "pr42-shop", null))
-            .id();
-    simulator.manualClock().advance(simulator.settings().siteInstallDuration());
-
-    SiteRef site = activities.createSite(siteRequest());
-
-    assertThat(site.siteId()).isEqualTo(earlier);
-    assertThat(calls(simulator, "POST", "servers/{id}/sites")).isEqualTo(1);
+    // The polls read the site by the id the first attempt recorded: no listing.
+    assertThat(calls(simulator, "GET", "servers/{id}/sites/{id}")).isEqualTo(2);
+    assertThat(calls(simulator, "GET", "servers/{id}/sites")).isZero();
   }
 
   @Test
@@ -174,13 +164,12 @@ class ForgeActivitiesTest {
             .createSite(serverId, new NewSite(DOMAIN, "php", "/public", true, "pr42-shop", null))
             .id();
     simulator.manualClock().advance(simulator.settings().siteInstallDuration());
-    // The lookup misses it once (as a list read just before another attempt's create would).
-    simulator.faults().respondWith("GET", "servers/\\d+/sites$", 200, "{\"sites\":[]}");
 
     SiteRef site = activities.createSite(siteRequest());
 
     assertThat(site.siteId()).isEqualTo(earlier);
     assertThat(simulator.inventory().sites()).hasSize(1);
+    assertThat(calls(simulator, "POST", "servers/{id}/sites")).isEqualTo(2);
   }
 
   @Test
@@ -209,10 +198,11 @@ class ForgeActivitiesTest {
         new CreateDatabaseUserRequest("r", serverId, "pr_42", "preview:acme:shop:42");
 
     assertThat(failureOf(() -> activities.createDatabase(db)).getType()).isEqualTo("NOT_READY");
+    simulator.manualClock().advance(Duration.ofMinutes(1));
+    DatabaseRef database = activities.createDatabase(db);
     assertThat(failureOf(() -> activities.createDatabaseUser(user)).getType())
         .isEqualTo("NOT_READY");
     simulator.manualClock().advance(Duration.ofMinutes(1));
-    DatabaseRef database = activities.createDatabase(db);
     DatabaseUserRef databaseUser = activities.createDatabaseUser(user);
     activities.grantDatabase(
         new GrantDatabaseRequest("r", serverId, databaseUser.userId(), database.databaseId()));
@@ -249,6 +239,21 @@ class ForgeActivitiesTest {
     activities.installRepository(request);
 
     assertThat(calls(simulator, "POST", "servers/{id}/sites/{id}/git")).isEqualTo(1);
+    assertThat(simulator.inventory().sites().get(0).repositoryStatus()).isEqualTo("installed");
+  }
+
+  @Test
+  void aRepositoryInstalledAtOnceCostsOneCallAndNoPoll() {
+    SiteRef site = readySite();
+    simulator.settings().repositoryInstallDuration(Duration.ZERO);
+    long before = simulator.callCounts().values().stream().mapToLong(Long::longValue).sum();
+
+    activities.installRepository(
+        new InstallRepositoryRequest(
+            "r", serverId, site.siteId(), "github", "acme/shop", "feature/x", true));
+
+    assertThat(simulator.callCounts().values().stream().mapToLong(Long::longValue).sum() - before)
+        .isEqualTo(1);
     assertThat(simulator.inventory().sites().get(0).repositoryStatus()).isEqualTo("installed");
   }
 
@@ -372,6 +377,8 @@ class ForgeActivitiesTest {
     assertThat(simulator.inventory().workers())
         .extracting(Inventory.Worker::id)
         .containsExactly(workerId);
+    assertThat(calls(simulator, "POST", "servers/{id}/sites/{id}/workers")).isEqualTo(1);
+    assertThat(calls(simulator, "GET", "servers/{id}/sites/{id}/workers")).isZero();
   }
 
   @Test
@@ -390,6 +397,7 @@ class ForgeActivitiesTest {
         .containsExactly(certificateId);
     assertThat(calls(simulator, "POST", "servers/{id}/sites/{id}/certificates/letsencrypt"))
         .isEqualTo(1);
+    assertThat(calls(simulator, "GET", "servers/{id}/sites/{id}/certificates")).isZero();
   }
 
   @Test

@@ -65,6 +65,14 @@ final class ForgeFixtures {
             .build());
   }
 
+  /**
+   * Plays what the Temporal server does between attempts: the details an attempt heartbeated are
+   * handed to the next call (a retry), as a workflow's retried activity gets them.
+   */
+  static void handOnHeartbeats(TestActivityEnvironment env) {
+    env.setActivityHeartbeatListener(Long.class, details -> env.setHeartbeatDetails(details));
+  }
+
   /** The application failure an activity call ended with. */
   static ApplicationFailure failureOf(ThrowingCallable call) {
     try {

@@ -20,25 +20,29 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * 5. The database clone through {@link DatabaseCloneActivitiesImpl} (master and preview behind two
- * embedded SSH servers, one real MariaDB: the fixtures of activities' tests, from its test-jar)
- * against a direct {@code mariadb-dump | mariadb} pipe on the same MariaDB. Lives in this package
- * because the fixtures and the clone's progress-reporting entry point are package-private.
+ * real OpenSSH servers the benchmark starts on loopback ports, one real MariaDB: the fixture of
+ * activities' tests, from its test-jar) against a direct {@code mariadb-dump | mariadb} pipe on the
+ * same MariaDB. Lives in this package because the fixtures and the clone's progress-reporting entry
+ * point are package-private.
  */
 public final class CloneBench {
   static final String MASTER_PASSWORD = "bench master password";
   static final PreviewSecrets SECRETS = PreviewSecrets.fromString("a bench key of sixteen bytes+");
+
+  /** A server's login sets a UTF-8 locale (Forge's Ubuntu servers do, through PAM); so do these. */
+  static final List<String> LOGIN = List.of("SetEnv LANG=C.UTF-8");
 
   private CloneBench() {}
 
   public static String run(Path root, boolean smoke, Path dir) throws Exception {
     int rows = smoke ? 20_000 : 205_000;
     int rounds = smoke ? 1 : 2;
-    SshServerExtension masterSsh = new SshServerExtension();
-    SshServerExtension previewSsh = new SshServerExtension();
     MariaDbExtension mariadb = new MariaDbExtension();
-    try {
-      masterSsh.beforeAll(null);
-      previewSsh.beforeAll(null);
+    Path clientKeyFile = dir.resolve("ssh/client_ed25519");
+    String clientKey = OpenSshd.clientKey(clientKeyFile);
+    Path clientPublicKey = Path.of(clientKeyFile + ".pub");
+    try (OpenSshd masterSsh = OpenSshd.start(dir.resolve("ssh/master"), clientPublicKey, LOGIN);
+        OpenSshd previewSsh = OpenSshd.start(dir.resolve("ssh/preview"), clientPublicKey, LOGIN)) {
       mariadb.beforeAll(null);
       log("clone: seeding %,d rows of 1 KiB", rows);
       long t0 = System.nanoTime();
@@ -89,7 +93,7 @@ public final class CloneBench {
       SshSettings ssh =
           new SshSettings(
               null,
-              masterSsh.clientKeyPem(),
+              clientKey,
               null,
               null,
               List.of(masterSsh.hostKeyFingerprint(), previewSsh.hostKeyFingerprint()),
@@ -101,7 +105,7 @@ public final class CloneBench {
           new DatabaseCloneActivitiesImpl(
               ssh,
               CloneSettings.defaults()
-                  .withPreviewSsh("forge", previewSsh.port())
+                  .withPreviewSsh(previewSsh.user(), previewSsh.port())
                   .withMysql(mysql, mysql)
                   .withCommands(mariadb.dump(), mariadb.client(), null),
               SECRETS,
@@ -160,7 +164,8 @@ public final class CloneBench {
                   new CloneDatabaseRequest(
                       "bench-" + round,
                       "preview:bench:shop:big",
-                      new MasterDatabase("127.0.0.1", masterSsh.port(), "deploy", "big_master"),
+                      new MasterDatabase(
+                          "127.0.0.1", masterSsh.port(), masterSsh.user(), "big_master"),
                       "127.0.0.1",
                       "pr_big",
                       "pr_big"),
@@ -197,6 +202,9 @@ public final class CloneBench {
                 (mb / cloneSeconds) / (mb / directSeconds),
                 maxUsed.get() / (1024 * 1024)));
       }
+      Process version = new ProcessBuilder("ssh", "-V").redirectErrorStream(true).start();
+      String openssh = new String(version.getInputStream().readAllBytes()).trim();
+      version.waitFor();
       double direct = directRates.stream().mapToDouble(Double::doubleValue).average().orElse(0);
       double clone = cloneRates.stream().mapToDouble(Double::doubleValue).average().orElse(0);
       StringBuilder out = new StringBuilder();
@@ -219,14 +227,16 @@ public final class CloneBench {
               Runtime.getRuntime().maxMemory() / (1024 * 1024),
               rows,
               bytes));
+      out.append("\nSSH servers: two `")
+          .append(OpenSshd.SSHD)
+          .append("` (")
+          .append(openssh)
+          .append(
+              "), one for the master and one for the preview, each on its own loopback port, with"
+                  + " `SetEnv LANG=C.UTF-8` as a server's login sets a UTF-8 locale.\n");
       return out.toString();
     } finally {
-      try {
-        mariadb.afterAll(null);
-      } finally {
-        masterSsh.afterAll(null);
-        previewSsh.afterAll(null);
-      }
+      mariadb.afterAll(null);
     }
   }
 
