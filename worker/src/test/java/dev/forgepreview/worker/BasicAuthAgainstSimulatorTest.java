@@ -15,6 +15,8 @@ import dev.forgepreview.activities.secrets.BasicAuthCredentials;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.settings.RepositorySettings;
 import dev.forgepreview.simulator.ForgeSimulator;
+import dev.forgepreview.workflows.AdmissionActivitiesImpl;
+import dev.forgepreview.workflows.AdmissionWorkflowImpl;
 import dev.forgepreview.workflows.DestroySignal;
 import dev.forgepreview.workflows.Phase;
 import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
@@ -71,6 +73,8 @@ class BasicAuthAgainstSimulatorTest {
       env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env.registerSearchAttribute(
+        PreviewIds.QUEUE_POSITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
     forge =
         ForgeSimulator.builder()
             .token("sim-token-abc")
@@ -106,8 +110,11 @@ class BasicAuthAgainstSimulatorTest {
                 })
             .build();
     Worker worker = env.newWorker(PreviewIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(PreviewEnvironmentWorkflowImpl.class);
+    // A preview asks its admission coordinator for a slot before it provisions.
+    worker.registerWorkflowImplementationTypes(
+        PreviewEnvironmentWorkflowImpl.class, AdmissionWorkflowImpl.class);
     worker.registerActivitiesImplementations(
+        new AdmissionActivitiesImpl(env.getWorkflowClient()),
         github,
         clone,
         new HealthActivitiesImpl(toSimulator, HealthConfig.defaults(), credentials),
