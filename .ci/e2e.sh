@@ -15,13 +15,16 @@ TEMPORAL_CLI=$(sed -n 's/^TEMPORAL_CLI=//p' <<<"$tools_out")
 TCTL=$(sed -n 's/^TCTL=//p' <<<"$tools_out")
 export TEMPORAL_CLI TCTL
 
-# Headless Chromium for the Web UI test.
-if [ ! -x /usr/bin/chromium ]; then
-  echo "installing chromium ..."
+# Headless Chromium for the Web UI test, and a real Redis for the shared-server test.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} ..."
   sudo_cmd=()
   if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
   "${sudo_cmd[@]}" apt-get update
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
 # The compose backend's host (ComposeE2eTest): a Docker engine. .ci/run starts one before its

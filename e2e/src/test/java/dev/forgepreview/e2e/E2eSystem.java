@@ -76,6 +76,15 @@ final class E2eSystem implements AutoCloseable {
   /** The compose backend's real host (acme/app), or null when this machine cannot be one. */
   final ComposeHost composeHost;
 
+  /**
+   * A real Redis the worker flushes over SSH (through the compose host's {@code sshd}) for previews
+   * on a shared server seeded at 127.0.0.1; null without a compose host or Redis.
+   */
+  final LoopbackRedis redis;
+
+  /** Why there is no {@link #redis}; null when there is one. */
+  final String redisMissing;
+
   /** Why there is no {@link #composeHost}; null when there is one. */
   final String composeHostMissing;
 
@@ -129,6 +138,18 @@ final class E2eSystem implements AutoCloseable {
     } else {
       composeHost = null;
       log.info("no compose host in this run: {}", composeHostMissing);
+    }
+    redisMissing =
+        composeHost == null
+            ? "a compose host (its sshd): " + composeHostMissing
+            : LoopbackRedis.missing();
+    if (redisMissing == null) {
+      redis =
+          new LoopbackRedis(
+              target.resolve("redis-" + UUID.randomUUID().toString().substring(0, 8)), logs);
+    } else {
+      redis = null;
+      log.info("no Redis in this run: {}", redisMissing);
     }
 
     github = new GitHubFake().start();
@@ -345,6 +366,12 @@ final class E2eSystem implements AutoCloseable {
     env.put("METRICS_VISIBILITY_INTERVAL", "PT2S");
     if (composeHost != null) {
       env.putAll(composeHost.workerEnvironment());
+      // Servers seeded at 127.0.0.1 (SharedServerRedisE2eTest) are reached through the same sshd.
+      env.put("SSH_PREVIEW_PORT", Integer.toString(composeHost.sshPort));
+      env.put("SSH_PREVIEW_USER", "root");
+    }
+    if (redis != null) {
+      env.put("CLONE_REDIS_CLI_COMMAND", redis.cli.toString());
     }
     env.put(NOTIFICATION_URL_VARIABLE, notificationUrl());
     ManagedProcess process =
@@ -383,6 +410,9 @@ final class E2eSystem implements AutoCloseable {
     github.close();
     if (composeHost != null) {
       composeHost.close();
+    }
+    if (redis != null) {
+      redis.close();
     }
   }
 

@@ -18,6 +18,9 @@ import java.util.Set;
  * process. No authentication; refuses anything but loopback callers.
  */
 final class AdminHandler implements HttpHandler {
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile(
+          "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   static final String PREFIX = "/_simulator/";
 
@@ -228,7 +231,12 @@ final class AdminHandler implements HttpHandler {
     if (name.isBlank()) {
       return Response.json(422, Map.of("name", List.of("The name field is required.")));
     }
-    long id = simulator.seedServer(name);
+    String ip = body.path("ip_address").isTextual() ? body.path("ip_address").asText() : null;
+    if (ip != null && !IPV4.matcher(ip).matches()) {
+      return Response.json(
+          422, Map.of("ip_address", List.of("The ip address must be a valid IPv4 address.")));
+    }
+    long id = simulator.seedServer(name, ip);
     return Response.json(Map.of("server", simulator.serverView(id)));
   }
 

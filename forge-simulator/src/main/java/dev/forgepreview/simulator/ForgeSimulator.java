@@ -317,10 +317,18 @@ public final class ForgeSimulator implements AutoCloseable {
    * Not part of Forge's API; for tests and dev mode.
    */
   public long seedServer(String name) {
+    return seedServer(name, null);
+  }
+
+  /**
+   * A ready server the operator made, answering {@code ipAddress} (an IPv4 literal) as its public
+   * address, or the simulator's own when null.
+   */
+  public long seedServer(String name, String ipAddress) {
     Objects.requireNonNull(name, "name");
     Instant now = clock.instant();
     synchronized (state) {
-      return serverRoutes.seed(name, now).id;
+      return serverRoutes.seed(name, ipAddress, now).id;
     }
   }
 

@@ -18,4 +18,10 @@ final class ServerEntity {
   List<Long> network = List.of();
   Instant createdAt;
   Instant readyAt;
+
+  /**
+   * The public address a seeded server reports instead of the simulator's documentation-range one
+   * ({@code 192.0.2.x}): a real host of the test on loopback, reached over SSH.
+   */
+  String ipAddress;
 }

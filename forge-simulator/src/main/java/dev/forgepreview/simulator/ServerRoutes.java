@@ -100,8 +100,9 @@ final class ServerRoutes {
   }
 
   /** Adds a server that is ready at {@code now}, for tests and dev mode. */
-  ServerEntity seed(String name, Instant now) {
+  ServerEntity seed(String name, String ipAddress, Instant now) {
     ServerEntity server = new ServerEntity();
+    server.ipAddress = ipAddress;
     server.id = state.nextId();
     server.name = name;
     server.provider = "custom";

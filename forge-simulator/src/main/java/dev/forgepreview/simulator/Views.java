@@ -32,7 +32,9 @@ final class Views {
     m.put("php_cli_version", s.phpVersion);
     m.put("opcache_status", null);
     m.put("database_type", s.databaseType);
-    m.put("ip_address", ready ? "192.0.2." + (s.id % 254 + 1) : null);
+    m.put(
+        "ip_address",
+        !ready ? null : s.ipAddress != null ? s.ipAddress : "192.0.2." + (s.id % 254 + 1));
     m.put("ssh_port", 22);
     m.put(
         "private_ip_address", ready ? "10.0." + (s.id / 254 % 254) + "." + (s.id % 254 + 1) : null);

@@ -125,4 +125,26 @@ class AdminEndpointsTest {
     assertThat(server.get("is_ready").asBoolean()).isTrue();
     assertThat(api.get("servers/" + server.get("id").asLong()).status()).isEqualTo(200);
   }
+
+  @Test
+  void aSeededServerReportsTheAddressItWasGivenAndABadAddressIsRefused() {
+    ForgeApi api = new ForgeApi(forge.simulator());
+
+    long id =
+        api.admin("POST", "servers", "{\"name\":\"cache\",\"ip_address\":\"127.0.0.1\"}")
+            .json()
+            .at("/server/id")
+            .asLong();
+    long plain =
+        api.admin("POST", "servers", "{\"name\":\"web\"}").json().at("/server/id").asLong();
+    ForgeApi.Answer refused =
+        api.admin("POST", "servers", "{\"name\":\"x\",\"ip_address\":\"127.0.0.1; reboot\"}");
+
+    assertThat(api.get("servers/" + id).json().at("/server/ip_address").asText())
+        .isEqualTo("127.0.0.1");
+    assertThat(api.get("servers/" + plain).json().at("/server/ip_address").asText())
+        .startsWith("192.0.2.");
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(refused.json().has("ip_address")).isTrue();
+  }
 }
