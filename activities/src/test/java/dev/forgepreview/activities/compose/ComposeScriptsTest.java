@@ -122,6 +122,27 @@ class ComposeScriptsTest {
   }
 
   @Test
+  void aProtectedSiteAsksForItsOwnHtpasswdFileInHostAndPathRouting() {
+    String auth =
+        "        auth_basic \"forge-preview fp-shop-pr7\";\n"
+            + "        auth_basic_user_file /etc/nginx/previews/fp-shop-pr7.htpasswd;\n";
+    assertThat(ComposeScripts.nginxSite(values("auto"), "pr-7-shop.preview.acme.dev", null, true))
+        .contains("    location / {\n        proxy_pass http://127.0.0.1:20007;\n" + auth);
+    assertThat(ComposeScripts.nginxSite(values("auto"), "preview.acme.dev", "/pr-7/", true))
+        .contains("location /pr-7/ {\n        proxy_pass http://127.0.0.1:20007/;\n" + auth);
+    assertThat(ComposeScripts.nginxSite(values("auto"), "preview.acme.dev", "/pr-7/"))
+        .doesNotContain("auth_basic");
+    // the hash travels on stdin, never in the command; the teardown removes the file too
+    assertThat(ComposeScripts.writeHtpasswd(values("auto")))
+        .contains("file='/etc/nginx/previews/fp-shop-pr7.htpasswd'\n")
+        .contains("cat > \"$file.partial\"\n")
+        .doesNotContain("apr1");
+    assertThat(ComposeScripts.removeNginx(values("auto")))
+        .contains("users='/etc/nginx/previews/fp-shop-pr7.htpasswd'\n")
+        .endsWith("rm -f \"$users\"\n");
+  }
+
+  @Test
   void pathRoutingWritesALocationBlockAndTlsAServerBlockWithTheCertificate() {
     assertThat(ComposeScripts.nginxSite(values("auto"), "preview.acme.dev", "/pr-7/"))
         .contains("location /pr-7/ {")
