@@ -409,7 +409,8 @@ final class ComposeScripts {
 
   /**
    * The cleanup's inventory: one line {@code project age} per project of ours, from the containers'
-   * compose label (age -1), the work directories and the nginx files (age from their mtime).
+   * compose label (age -1), the work directories, the nginx files and the htpasswd files (age from
+   * their mtime).
    */
   static String listProjects(ComposeValues v) {
     String prefix = dev.forgepreview.workflows.ComposeNames.PROJECT_PREFIX;
@@ -428,10 +429,14 @@ final class ComposeScripts {
         + shellQuote(v.nginxDirectory())
         + "/"
         + prefix
-        + "*.conf; do\n"
+        + "*.conf "
+        + shellQuote(v.nginxDirectory())
+        + "/"
+        + prefix
+        + "*.htpasswd; do\n"
         + "  [ -e \"$f\" ] || continue\n"
         + "  case \"$f\" in *.lock|*.partial) continue ;; esac\n"
-        + "  name=${f##*/}; name=${name%.conf}\n"
+        + "  name=${f##*/}; name=${name%.conf}; name=${name%.htpasswd}\n"
         + "  echo \"$name $(( now - $(stat -c %Y \"$f\") ))\"\n"
         + "done\n"
         + "exit 0\n";

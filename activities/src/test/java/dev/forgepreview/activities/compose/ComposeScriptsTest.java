@@ -150,6 +150,10 @@ class ComposeScriptsTest {
     assertThat(ComposeScripts.removeNginx(values("auto")))
         .contains("users='/etc/nginx/previews/fp-shop-pr7.htpasswd'\n")
         .endsWith("rm -f \"$users\"\n");
+    // an htpasswd file left alone (a crash between the two writes) is still found by the cleanup
+    assertThat(ComposeScripts.listProjects(values("auto")))
+        .contains(" '/etc/nginx/previews'/fp-*.htpasswd; do\n")
+        .contains("name=${name%.conf}; name=${name%.htpasswd}\n");
   }
 
   @Test
