@@ -1,6 +1,7 @@
 package dev.forgepreview.worker;
 
 import dev.forgepreview.activities.compose.ComposeActivitiesImpl;
+import dev.forgepreview.activities.secrets.BasicAuthCredentials;
 import dev.forgepreview.activities.ssh.SshConnector;
 import dev.forgepreview.activities.ssh.SshSettings;
 import dev.forgepreview.settings.Env;
@@ -18,7 +19,9 @@ final class ComposeWiring {
   private ComposeWiring() {}
 
   static ComposeActivities fromEnvironment(
-      Env env, java.util.function.Function<String, java.util.Map<String, String>> configured) {
+      Env env,
+      java.util.function.Function<String, java.util.Map<String, String>> configured,
+      BasicAuthCredentials basicAuth) {
     boolean keyConfigured =
         env.get(SshSettings.ENV_PRIVATE_KEY).isPresent()
             || env.get(SshSettings.ENV_PRIVATE_KEY_FILE).isPresent();
@@ -28,7 +31,8 @@ final class ComposeWiring {
     return new ComposeActivitiesImpl(
         new SshConnector(SshSettings.fromEnvironment(env.asMap())),
         name -> PreviewWorker.previewVisible(name) ? env.asMap().get(name) : null,
-        configured);
+        configured,
+        basicAuth);
   }
 
   /** Answers when no SSH key is configured; compensations have nothing to remove. */

@@ -93,7 +93,8 @@ public final class PreviewWorker implements AutoCloseable {
         databaseClone,
         ComposeWiring.fromEnvironment(
             config.env(),
-            repository -> config.repositories().get().environment(repository).orElse(null)),
+            repository -> config.repositories().get().environment(repository).orElse(null),
+            basicAuth),
         github(config),
         new HealthActivitiesImpl(basicAuth),
         new SettingsActivitiesImpl(config.repositories()),

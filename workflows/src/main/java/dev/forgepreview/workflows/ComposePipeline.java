@@ -4,6 +4,7 @@ import dev.forgepreview.workflows.Compensations.Resource;
 import dev.forgepreview.workflows.PreviewSettings.ComposeHost;
 import dev.forgepreview.workflows.PreviewSettings.Routing;
 import dev.forgepreview.workflows.activities.ComposeActivities;
+import dev.forgepreview.workflows.activities.ComposeActivities.BasicAuthFor;
 import dev.forgepreview.workflows.activities.ComposeActivities.CheckoutRequest;
 import dev.forgepreview.workflows.activities.ComposeActivities.CheckoutResult;
 import dev.forgepreview.workflows.activities.ComposeActivities.ComposeFile;
@@ -25,13 +26,22 @@ import java.util.Map;
  * before it runs, and a failure surfaces as {@link StepRunner.StepFailed}.
  *
  * <p>Steps: check out the exact sha into the work directory (compensation: remove it and release
- * the port), write the compose file, build and start (compensation: {@code down -v}), wait for HTTP
- * on the app's port, publish the nginx file (compensation: remove it and reload).
+ * the port's claim), write the compose file, build and start (compensation: {@code down -v}), wait
+ * for HTTP on the app's port, publish the nginx file, with basic auth when the repository asks for
+ * it (compensation: remove it, its htpasswd file, and reload). The port comes from the host's
+ * admission coordinator ({@link PreviewState#grantedPort}).
  */
 final class ComposePipeline {
   private static final Duration SHORT_STEP = Duration.ofMinutes(10);
   private static final String DEFAULT_BUILD = "PT30M";
   private static final String DEFAULT_HEALTH = "PT5M";
+
+  /**
+   * Version 1: a repository with {@code basicAuth} gets an htpasswd file beside the preview's nginx
+   * file and {@code auth_basic} in it; the password is looked up or derived inside the activity.
+   */
+  private static final String COMPOSE_BASIC_AUTH = "compose-basic-auth";
+
   private final PreviewState state;
   private final StepRunner steps;
   private final Compensations compensations;
@@ -71,7 +81,7 @@ final class ComposePipeline {
         new ComposeResources(
             host.host(),
             project,
-            ComposeNames.port(settings, number),
+            state.grantedPort != null ? state.grantedPort : ComposeNames.port(settings, number),
             host.root() + "/" + project,
             null,
             null,
@@ -79,20 +89,30 @@ final class ComposePipeline {
 
     build(state.headSha, 1);
 
+    // Basic auth only with the version that knows it: older runs publish the open site they did.
+    boolean protect =
+        settings.basicAuth() != null
+            && Workflow.getVersion(COMPOSE_BASIC_AUTH, Workflow.DEFAULT_VERSION, 1) >= 1;
     compensations.register(Resource.NGINX_SITE);
     steps.critical(
         "publish-nginx-site",
         () -> {
-          compose("6 Publish the nginx site of " + project, SHORT_STEP)
+          compose(
+                  "6 Publish the nginx site of " + project + (protect ? " with basic auth" : ""),
+                  SHORT_STEP)
               .publishNginxSite(
                   new NginxSiteRequest(
                       target(state, state.requestId("publish-nginx-site")),
                       nginxDomain(state),
                       settings.compose().routing() == Routing.PATH
                           ? ComposeNames.pathPrefix(number)
-                          : null));
+                          : null,
+                      protect ? new BasicAuthFor(settings.repository(), state.previewId) : null));
           return null;
         });
+    if (protect) {
+      state.access = "basic auth, user " + settings.basicAuth().username();
+    }
   }
 
   /** Every later update: the same checkout, compose file, build and health check. */
@@ -181,13 +201,21 @@ final class ComposePipeline {
     return env;
   }
 
-  /** The request every compose activity gets; the same one for an action and its compensation. */
+  /**
+   * The request every compose activity gets; the same one for an action and its compensation. The
+   * port is the one the preview carries (granted by its host's coordinator, or {@code portBase +
+   * number % portCount} in runs from before that).
+   */
   static ComposeTarget target(PreviewState state, String requestId) {
     return new ComposeTarget(
         requestId,
         state.settings.compose(),
         ComposeNames.project(state.settings, state.number()),
-        ComposeNames.port(state.settings, state.number()));
+        state.compose != null
+            ? state.compose.port()
+            : state.grantedPort != null
+                ? state.grantedPort
+                : ComposeNames.port(state.settings, state.number()));
   }
 
   /** The host name nginx answers to: the preview's own, or the shared domain for path routing. */

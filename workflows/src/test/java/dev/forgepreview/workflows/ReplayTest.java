@@ -84,6 +84,18 @@ class ReplayTest {
   static final String ADMITTED = "histories/preview-admitted.json";
 
   /**
+   * A compose host's coordinator ({@code admission:host:{host}}): two repositories' previews
+   * granted ports from its {@code port} pool and released.
+   */
+  static final String COMPOSE_HOST_COORDINATOR = "histories/admission-compose-host.json";
+
+  /**
+   * A compose preview with the {@code compose-port-pool} and {@code compose-basic-auth} versions:
+   * its port granted by the host's coordinator, its nginx site protected, updated, destroyed.
+   */
+  static final String COMPOSE_PROTECTED = "histories/preview-compose-protected-port-pool.json";
+
+  /**
    * Recorded with the {@code clone-from-snapshot} version: step 7 cloned the newest master snapshot
    * and the status carries where the data came from.
    */
@@ -95,9 +107,10 @@ class ReplayTest {
    */
   private static final String SNAPSHOT_REFRESH = "histories/master-snapshot-refreshed.json";
 
-  @Test
-  void recordedCoordinatorHistoryReplaysWithoutNonDeterminism() throws Exception {
-    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(COORDINATOR));
+  @ParameterizedTest
+  @ValueSource(strings = {COORDINATOR, COMPOSE_HOST_COORDINATOR})
+  void recordedCoordinatorHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
+    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
     assertThat(history.getEvents()).hasSizeGreaterThan(20);
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       Worker worker =
@@ -212,7 +225,8 @@ class ReplayTest {
         LEGACY_TEARDOWN,
         NOTIFIED,
         ADMITTED,
-        CLONE_FROM_SNAPSHOT
+        CLONE_FROM_SNAPSHOT,
+        COMPOSE_PROTECTED
       })
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));

@@ -2,6 +2,8 @@ package dev.forgepreview.activities.compose;
 
 import dev.forgepreview.activities.forge.EnvironmentFile;
 import dev.forgepreview.activities.forge.EnvironmentFile.InvalidEnvironmentException;
+import dev.forgepreview.activities.secrets.BasicAuthCredentials;
+import dev.forgepreview.activities.secrets.BasicAuthCredentials.Credentials;
 import dev.forgepreview.activities.secrets.Redactor;
 import dev.forgepreview.activities.ssh.SafeNames;
 import dev.forgepreview.activities.ssh.SafeNames.InvalidNameException;
@@ -47,6 +49,7 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
   private final SshConnector connector;
   private final Function<String, String> workerEnvironment;
   private final Function<String, Map<String, String>> configuredEnvironment;
+  private final BasicAuthCredentials credentials;
 
   /**
    * @param workerEnvironment resolves {@code ${env:NAME}} in environment values (the worker's own
@@ -58,9 +61,22 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
       SshConnector connector,
       Function<String, String> workerEnvironment,
       Function<String, Map<String, String>> configuredEnvironment) {
+    this(connector, workerEnvironment, configuredEnvironment, null);
+  }
+
+  /**
+   * @param credentials the basic auth credentials of a preview (the same ones the operators' CLI
+   *     shows); null: a preview asking for basic auth is refused
+   */
+  public ComposeActivitiesImpl(
+      SshConnector connector,
+      Function<String, String> workerEnvironment,
+      Function<String, Map<String, String>> configuredEnvironment,
+      BasicAuthCredentials credentials) {
     this.connector = connector;
     this.workerEnvironment = workerEnvironment;
     this.configuredEnvironment = configuredEnvironment;
+    this.credentials = credentials;
   }
 
   @Override
@@ -193,11 +209,50 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
     } catch (InvalidNameException e) {
       throw failure(FailureType.INVALID_INPUT, e.getMessage());
     }
+    boolean protect = request.basicAuth() != null;
+    if (protect) {
+      // Written first: the nginx file that asks for it is published only once it is there.
+      String users = htpasswd(request.basicAuth());
+      run(v, "write the htpasswd file of " + v.project(), ComposeScripts.writeHtpasswd(v), users);
+    }
     run(
         v,
         "publish the nginx site of " + v.project(),
         ComposeScripts.publishNginx(v),
-        ComposeScripts.nginxSite(v, domain, prefix));
+        ComposeScripts.nginxSite(v, domain, prefix, protect));
+  }
+
+  /**
+   * The htpasswd line of the preview's credentials, worked out here (never in history); a preview
+   * whose credentials cannot be worked out is refused, never published open.
+   */
+  private String htpasswd(BasicAuthFor auth) {
+    if (auth.repository() == null || auth.previewId() == null) {
+      throw failure(FailureType.INVALID_INPUT, "basic auth needs the repository and the preview");
+    }
+    if (credentials == null) {
+      throw failure(
+          FailureType.INVALID_INPUT, "this worker cannot work out basic auth credentials");
+    }
+    Credentials user;
+    try {
+      user =
+          credentials
+              .of(auth.repository(), auth.previewId())
+              .orElseThrow(
+                  () ->
+                      failure(
+                          FailureType.INVALID_INPUT,
+                          auth.repository()
+                              + " has no basicAuth in the repositories file any more"));
+    } catch (BasicAuthCredentials.UnavailableException e) {
+      throw failure(FailureType.INVALID_INPUT, e.getMessage());
+    }
+    try {
+      return Htpasswd.line(user.username(), user.password());
+    } catch (IllegalArgumentException e) {
+      throw failure(FailureType.INVALID_INPUT, e.getMessage());
+    }
   }
 
   private static final java.util.regex.Pattern PATH_PREFIX =

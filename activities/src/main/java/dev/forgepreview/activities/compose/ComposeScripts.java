@@ -270,14 +270,36 @@ final class ComposeScripts {
         + " -s reload\n";
   }
 
-  /** Compensation of step 6: removes the file and reloads, or does nothing when it is gone. */
+  /**
+   * Step 6 with basic auth, before the nginx file: the htpasswd file from stdin, replaced
+   * atomically, readable by nginx's workers (they read it on every request; it holds the hash, not
+   * the password).
+   */
+  static String writeHtpasswd(ComposeValues v) {
+    return "set -eu\n"
+        + "file="
+        + shellQuote(v.htpasswdFile())
+        + "\n"
+        + "umask 022\n"
+        + "cat > \"$file.partial\"\n"
+        + "chmod 644 \"$file.partial\"\n"
+        + "mv \"$file.partial\" \"$file\"\n";
+  }
+
+  /**
+   * Compensation of step 6: removes the file and reloads, or does nothing when it is gone; the
+   * htpasswd file goes after the reload (nginx no longer asks for it).
+   */
   static String removeNginx(ComposeValues v) {
     String nginx = nginx(v);
     return "set -eu\n"
         + "file="
         + shellQuote(v.nginxFile())
         + "\n"
-        + "rm -f \"$file.partial\"\n"
+        + "users="
+        + shellQuote(v.htpasswdFile())
+        + "\n"
+        + "rm -f \"$file.partial\" \"$users.partial\"\n"
         + "if [ -e \"$file\" ]; then\n"
         + "  rm -f \"$file\"\n"
         + "  "
@@ -286,14 +308,33 @@ final class ComposeScripts {
         + "  "
         + nginx
         + " -s reload\n"
-        + "fi\n";
+        + "fi\n"
+        + "rm -f \"$users\"\n";
   }
 
   /** The nginx file: a server block ({@code HOST}) or a location block ({@code PATH}). */
   static String nginxSite(ComposeValues v, String domain, String pathPrefix) {
+    return nginxSite(v, domain, pathPrefix, false);
+  }
+
+  /**
+   * As {@link #nginxSite(ComposeValues, String, String)}; {@code protect}: the location asks for
+   * basic auth against the preview's htpasswd file ({@link #writeHtpasswd}).
+   */
+  static String nginxSite(ComposeValues v, String domain, String pathPrefix, boolean protect) {
     String upstream = "http://127.0.0.1:" + v.port();
+    String auth =
+        protect
+            ? "        auth_basic \"forge-preview "
+                + v.project()
+                + "\";\n"
+                + "        auth_basic_user_file "
+                + v.htpasswdFile()
+                + ";\n"
+            : "";
     String proxy =
-        "        proxy_set_header Host $host;\n"
+        auth
+            + "        proxy_set_header Host $host;\n"
             + "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
             + "        proxy_set_header X-Forwarded-Proto $scheme;\n"
             + "        proxy_http_version 1.1;\n";
@@ -350,19 +391,26 @@ final class ComposeScripts {
         + "if [ -n \"$volumes\" ]; then docker volume rm $volumes >/dev/null; fi\n";
   }
 
-  /** Compensation of step 2: the work directory, its lock and the port claim. */
+  /**
+   * Compensation of step 2: the work directory, its lock and every port claim the project holds
+   * (whatever port it was given: the cleanup does not know which).
+   */
   static String removeWorkDirectory(ComposeValues v) {
     return header(v)
-        + "claim="
-        + shellQuote(v.portClaim())
+        + "claims="
+        + shellQuote(v.portClaims())
         + "\n"
         + "rm -rf -- \"$dir\" \"$dir.lock\"\n"
-        + "if [ \"$(cat \"$claim\" 2>/dev/null || true)\" = \"$project\" ]; then rm -f \"$claim\"; fi\n";
+        + "for claim in \"$claims\"/*; do\n"
+        + "  [ -f \"$claim\" ] || continue\n"
+        + "  if [ \"$(cat \"$claim\" 2>/dev/null || true)\" = \"$project\" ]; then rm -f \"$claim\"; fi\n"
+        + "done\n";
   }
 
   /**
    * The cleanup's inventory: one line {@code project age} per project of ours, from the containers'
-   * compose label (age -1), the work directories and the nginx files (age from their mtime).
+   * compose label (age -1), the work directories, the nginx files and the htpasswd files (age from
+   * their mtime).
    */
   static String listProjects(ComposeValues v) {
     String prefix = dev.forgepreview.workflows.ComposeNames.PROJECT_PREFIX;
@@ -381,10 +429,14 @@ final class ComposeScripts {
         + shellQuote(v.nginxDirectory())
         + "/"
         + prefix
-        + "*.conf; do\n"
+        + "*.conf "
+        + shellQuote(v.nginxDirectory())
+        + "/"
+        + prefix
+        + "*.htpasswd; do\n"
         + "  [ -e \"$f\" ] || continue\n"
         + "  case \"$f\" in *.lock|*.partial) continue ;; esac\n"
-        + "  name=${f##*/}; name=${name%.conf}\n"
+        + "  name=${f##*/}; name=${name%.conf}; name=${name%.htpasswd}\n"
         + "  echo \"$name $(( now - $(stat -c %Y \"$f\") ))\"\n"
         + "done\n"
         + "exit 0\n";

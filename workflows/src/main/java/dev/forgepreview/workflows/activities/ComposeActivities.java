@@ -19,7 +19,8 @@ public interface ComposeActivities {
   /**
    * Step 2: the work directory {@code {root}/{project}}, a clone (or fetch) of the repository and a
    * hard reset to exactly {@code sha}, never the branch head. Claims the preview's port on the host
-   * and fails {@code FAILED} when another project holds it.
+   * and fails {@code FAILED} when another project holds it (a guard: the host's admission
+   * coordinator hands out unique ports).
    */
   @ActivityMethod
   CheckoutResult checkoutSource(CheckoutRequest request);
@@ -45,12 +46,15 @@ public interface ComposeActivities {
 
   /**
    * Step 6: the preview's nginx file, {@code nginx -t}, then a reload; a file nginx refuses is
-   * removed again and the step fails {@code FAILED} with nginx's message.
+   * removed again and the step fails {@code FAILED} with nginx's message. With {@code basicAuth}
+   * the htpasswd file {@code {nginxConfigDirectory}/{project}.htpasswd} (APR1-MD5) is written first
+   * and the file asks for it; a repository whose credentials cannot be worked out any more fails
+   * {@code INVALID_INPUT} and nothing is published open.
    */
   @ActivityMethod
   void publishNginxSite(NginxSiteRequest request);
 
-  /** Compensation of step 6: removes the preview's nginx file and reloads nginx. */
+  /** Compensation of step 6: removes the preview's nginx and htpasswd files and reloads nginx. */
   @ActivityMethod
   void removeNginxSite(NginxSiteRequest request);
 
@@ -58,7 +62,7 @@ public interface ComposeActivities {
   @ActivityMethod
   void composeDown(ComposeTarget request);
 
-  /** Compensation of step 2: removes the work directory and releases the port. */
+  /** Compensation of step 2: removes the work directory and every port claim of the project. */
   @ActivityMethod
   void removeWorkDirectory(ComposeTarget request);
 
@@ -122,6 +126,25 @@ public interface ComposeActivities {
    * @param domain the preview's host name ({@code HOST} routing) or the shared domain ({@code
    *     PATH})
    * @param pathPrefix the preview's path ({@code PATH} routing), else null
+   * @param basicAuth whose basic auth to put in front of the preview, or null for none (and for the
+   *     compensation, which removes the htpasswd file either way)
    */
-  record NginxSiteRequest(ComposeTarget target, String domain, String pathPrefix) {}
+  record NginxSiteRequest(
+      ComposeTarget target, String domain, String pathPrefix, BasicAuthFor basicAuth) {
+
+    /** An open site, or the compensation's request. */
+    public NginxSiteRequest(ComposeTarget target, String domain, String pathPrefix) {
+      this(target, domain, pathPrefix, null);
+    }
+  }
+
+  /**
+   * The preview whose basic auth credentials the activity works out: the user from the repository's
+   * {@code basicAuth} in the worker's settings, the password from the worker's environment ({@code
+   * ${env:NAME}}) or derived from the preview id. Neither travels through history.
+   *
+   * @param repository {@code owner/repo}
+   * @param previewId the preview's workflow id
+   */
+  record BasicAuthFor(String repository, String previewId) {}
 }
