@@ -58,18 +58,6 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   static final String FAILED = "failed";
   static final String DB_PASSWORD = "DB_PASSWORD";
 
-  /** What a preview file may never set: the workflow's own variables and the password. */
-  private static final java.util.Set<String> PROTECTED_KEYS =
-      java.util.Set.of(
-          "APP_URL",
-          "DB_CONNECTION",
-          "DB_HOST",
-          "DB_PORT",
-          "DB_DATABASE",
-          "DB_USERNAME",
-          "DB_PASSWORD",
-          "REDIS_DB");
-
   private final ForgeClient client;
   private final PreviewSecrets secrets;
   private final Function<String, String> environment;
@@ -432,7 +420,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     if (request.previewFile() != null) {
       Map<String, String> fromFile = previewFiles.environment(request.previewFile());
       for (String key : fromFile.keySet()) {
-        if (PROTECTED_KEYS.contains(key)) {
+        if (dev.forgepreview.activities.github.PreviewFile.RESERVED.contains(key)) {
           throw ForgeFailures.of(
               FailureType.INVALID_INPUT,
               request.previewFile().path() + " may not set " + key + ": forge-preview sets it");
