@@ -345,6 +345,55 @@ class RepositorySettingsTest {
   }
 
   @Test
+  void thePreviewFileIsNotReadUnlessARepositoryAllowsParts() {
+    RepositorySettings settings =
+        parse(
+            """
+            defaults: {domain: d.dev}
+            repositories:
+              acme/shop:
+                previewFile: {allow: [environment, deploy]}
+              acme/blog:
+                previewFile: {path: ci/preview.yml, allow: [SETUP]}
+              acme/open: {}
+            """);
+    PreviewSettings.PreviewFile shop = settings.find("acme/shop").orElseThrow().previewFile();
+    assertThat(shop.path()).isEqualTo(".forge-preview.yml");
+    assertThat(shop.allow())
+        .containsExactly(
+            PreviewSettings.PreviewFilePart.ENVIRONMENT, PreviewSettings.PreviewFilePart.DEPLOY);
+    assertThat(settings.find("acme/blog").orElseThrow().previewFile().path())
+        .isEqualTo("ci/preview.yml");
+    assertThat(settings.find("acme/blog").orElseThrow().previewFile().allow())
+        .containsExactly(PreviewSettings.PreviewFilePart.SETUP);
+    assertThat(settings.find("acme/open").orElseThrow().previewFile().enabled()).isFalse();
+
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        previewFile: {path: ../secrets.yml, allow: [setup]}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("acme/shop.previewFile.path must be a relative path");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        previewFile: {allow: [services]}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("acme/shop")
+        .hasMessageContaining("previewFile");
+  }
+
+  @Test
   void certificateIsLetsEncryptWildcardOrNoneAndWildcardNamesItsSources() {
     RepositorySettings settings =
         parse(

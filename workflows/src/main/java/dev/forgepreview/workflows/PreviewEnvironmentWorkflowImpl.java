@@ -493,7 +493,9 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
         new UpdateFailure(
             failedSha, state.branch, e.step(), e.getMessage(), e.log(), PreviewState.now());
     state.updateDetails();
-    boolean siteTouched = !e.step().startsWith("deploy-script");
+    // Reading the preview file touches nothing; writing the script alone changes no running code.
+    boolean siteTouched =
+        !e.step().startsWith("deploy-script") && !e.step().startsWith("read-preview-file");
     if (!siteTouched || previousSha == null) {
       return;
     }

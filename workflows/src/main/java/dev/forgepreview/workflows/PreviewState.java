@@ -80,6 +80,9 @@ final class PreviewState {
   /** Deployments started in this run, failed ones included: numbers the deploy steps. */
   int deployAttempts;
 
+  /** The preview file read for the commit being deployed; null: not read (not enabled). */
+  dev.forgepreview.workflows.activities.GitHubActivities.PreviewFileContent previewFile;
+
   PreviewStatus status() {
     return new PreviewStatus(
         previewId,
