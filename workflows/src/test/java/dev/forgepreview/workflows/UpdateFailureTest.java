@@ -297,6 +297,10 @@ class UpdateFailureTest {
       awaitPhase(activities, workflow, Phase.READY);
       workflow.update(new UpdateSignal(SECOND, "feature/x", "d-2", "github"));
       updating.join();
+      // Between two polls of the deployment: the moment a destroy usually lands, and the one the
+      // test server handles as the real one does (a cancel of an attempt in flight it retries
+      // instead of ending, so the teardown would wait for a poll that never finishes).
+      activities.env.sleep(java.time.Duration.ofSeconds(2));
 
       workflow.destroy(new DestroySignal("pull request closed", "octocat"));
       PreviewStatus result = activities.result("preview:acme:shop:42");
