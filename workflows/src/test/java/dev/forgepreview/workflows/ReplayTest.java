@@ -237,6 +237,7 @@ class ReplayTest {
                     first ? List.of("MAIL_MAILER") : List.of("MAIL_MAILER", "FEATURE_X"),
                     List.of("php artisan db:seed --force", "php artisan app:demo-users"),
                     first ? List.of("php artisan storage:link") : List.of(),
+                    List.of(),
                     List.of());
               });
       java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(900);
