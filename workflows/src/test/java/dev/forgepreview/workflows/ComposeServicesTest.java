@@ -14,9 +14,15 @@ import dev.forgepreview.workflows.activities.ComposeActivities.PreviewServices;
 import dev.forgepreview.workflows.activities.ComposeActivities.RenderComposeRequest;
 import dev.forgepreview.workflows.activities.GitHubActivities.PreviewFileContent;
 import dev.forgepreview.workflows.activities.GitHubActivities.ReadPreviewFileRequest;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.mockito.ArgumentCaptor;
 
 /**
@@ -142,6 +148,33 @@ class ComposeServicesTest {
           ArgumentCaptor.forClass(RenderComposeRequest.class);
       verify(activities.compose).renderComposeFile(render.capture());
       assertThat(render.getValue().services()).isNull();
+    }
+  }
+
+  /** Records, for ReplayTest, a compose preview with services: ready, updated, destroyed. */
+  @Test
+  @EnabledIfSystemProperty(named = "recordComposeServices", matches = "true")
+  void recordComposeServicesHistory() throws IOException {
+    try (MockedActivities activities = new MockedActivities(settings())) {
+      when(activities.github.readPreviewFile(any()))
+          .thenAnswer(
+              i -> {
+                String sha = i.<ReadPreviewFileRequest>getArgument(0).sha();
+                return file(
+                    sha, null, SHA.equals(sha) ? List.of("worker") : List.of("worker", "cache"));
+              });
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", SHA));
+      awaitPhase(activities, workflow, Phase.READY);
+      workflow.update(new UpdateSignal(NEW_SHA, "feature/x", "d-2", "github"));
+      awaitCondition(activities, () -> NEW_SHA.equals(workflow.status().deployedSha()));
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+      activities.result(ID);
+      WorkflowExecutionHistory history =
+          activities.env.getWorkflowExecutionHistory(
+              WorkflowExecution.newBuilder().setWorkflowId(ID).build());
+      Files.writeString(
+          Path.of("src/test/resources").resolve(ReplayTest.COMPOSE_SERVICES), history.toJson(true));
     }
   }
 }
