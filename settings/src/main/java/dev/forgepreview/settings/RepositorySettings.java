@@ -491,12 +491,19 @@ public final class RepositorySettings {
             "must be a relative path in the repository (segments of [A-Za-z0-9._-], no . or ..)");
       }
       if (file.allow() == null || file.allow().contains(null)) {
-        problems.put("previewFile.allow", "must be a list of environment, setup, deploy");
-      } else if (file.enabled() && s.effectiveBackend() == PreviewSettings.Backend.COMPOSE) {
+        problems.put("previewFile.allow", "must be a list of environment, setup, deploy, services");
+      } else if (s.effectiveBackend() == PreviewSettings.Backend.COMPOSE) {
+        if (file.allow().stream()
+            .anyMatch(part -> part != PreviewSettings.PreviewFilePart.SERVICES)) {
+          problems.put(
+              "previewFile.allow",
+              "may hold only services with backend: compose (environment, setup and deploy are"
+                  + " applied by the Forge backend)");
+        }
+      } else if (file.allows(PreviewSettings.PreviewFilePart.SERVICES)) {
         problems.put(
             "previewFile.allow",
-            "must be empty with backend: compose (the compose backend does not read the preview"
-                + " file)");
+            "services is for backend: compose (extra services in its generated compose file)");
       }
     }
     if (s.certificate() == PreviewSettings.CertificateMode.WILDCARD) {

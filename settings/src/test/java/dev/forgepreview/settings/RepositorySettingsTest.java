@@ -79,6 +79,29 @@ class RepositorySettingsTest {
   }
 
   @Test
+  void aComposeRepositoryMayAllowOnlyThePreviewFilesServices() {
+    String compose =
+        "repositories:\n  acme/api:\n    backend: compose\n    domain: p.dev\n"
+            + "    compose: {host: h.dev, sshUser: deploy, root: /srv/p,"
+            + " nginxConfigDirectory: /etc/nginx/p}\n";
+    PreviewSettings s =
+        parse(compose + "    previewFile: {allow: [services]}\n").find("acme", "api").orElseThrow();
+    assertThat(s.previewFile().allow()).containsExactly(PreviewSettings.PreviewFilePart.SERVICES);
+    assertThat(s.previewFile().allows(PreviewSettings.PreviewFilePart.SERVICES)).isTrue();
+    assertThatThrownBy(() -> parse(compose + "    previewFile: {allow: [services, environment]}\n"))
+        .hasMessageContaining(
+            "acme/api.previewFile.allow may hold only services with backend:" + " compose");
+    assertThatThrownBy(() -> parse(compose + "    previewFile: {allow: [setup]}\n"))
+        .hasMessageContaining("acme/api.previewFile.allow may hold only services");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "repositories:\n  acme/shop:\n    domain: d.dev\n"
+                        + "    previewFile: {allow: [deploy, services]}\n"))
+        .hasMessageContaining("acme/shop.previewFile.allow services is for backend: compose");
+  }
+
+  @Test
   void aComposeRepositoryWithoutItsHostOrWithATypoIsRefused() {
     assertThatThrownBy(
             () -> parse("repositories:\n  acme/api: {backend: compose, domain: p.dev}\n"))

@@ -97,7 +97,8 @@ public final class PreviewWorker implements AutoCloseable {
         ComposeWiring.fromEnvironment(
             config.env(),
             repository -> config.repositories().get().environment(repository).orElse(null),
-            basicAuth),
+            basicAuth,
+            gitHubClient.map(PreviewFiles::new).orElse(null)),
         github(gitHubClient),
         new HealthActivitiesImpl(basicAuth),
         new SettingsActivitiesImpl(config.repositories()),

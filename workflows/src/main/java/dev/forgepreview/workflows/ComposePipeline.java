@@ -11,12 +11,16 @@ import dev.forgepreview.workflows.activities.ComposeActivities.ComposeFile;
 import dev.forgepreview.workflows.activities.ComposeActivities.ComposeTarget;
 import dev.forgepreview.workflows.activities.ComposeActivities.ComposeUpRequest;
 import dev.forgepreview.workflows.activities.ComposeActivities.NginxSiteRequest;
+import dev.forgepreview.workflows.activities.ComposeActivities.PreviewServices;
 import dev.forgepreview.workflows.activities.ComposeActivities.RenderComposeRequest;
 import dev.forgepreview.workflows.activities.GitHubActivities;
+import dev.forgepreview.workflows.activities.GitHubActivities.PreviewFileContent;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
+import dev.forgepreview.workflows.activities.GitHubActivities.ReadPreviewFileRequest;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +45,15 @@ final class ComposePipeline {
    * file and {@code auth_basic} in it; the password is looked up or derived inside the activity.
    */
   private static final String COMPOSE_BASIC_AUTH = "compose-basic-auth";
+
+  /**
+   * Version 1: a repository whose {@code previewFile.allow} holds {@code services} reads its
+   * preview file at each deployed commit ({@code read-preview-file}, before the checkout) and the
+   * compose file gets its extra services; only their names travel through history, the activity
+   * writing the compose file reads the definitions again at the same sha. Repositories without it
+   * never ask for this version.
+   */
+  static final String COMPOSE_SERVICES = "compose-services";
 
   private final PreviewState state;
   private final StepRunner steps;
@@ -124,6 +137,8 @@ final class ComposePipeline {
   private void build(String sha, int generation) {
     String suffix = generation == 1 ? "" : "#" + generation;
     String project = state.compose.project();
+    // Before the checkout: a malformed file fails the first deployment with nothing to roll back.
+    PreviewServices services = readPreviewFile("read-preview-file" + suffix, sha);
     if (generation == 1) {
       compensations.register(Resource.WORK_DIRECTORY);
     }
@@ -149,7 +164,8 @@ final class ComposePipeline {
                         new RenderComposeRequest(
                             target(state, state.requestId(renderStep)),
                             environment(),
-                            state.settings.repository())));
+                            state.settings.repository(),
+                            services)));
     state.compose = state.compose.withComposeFile(file.path(), file.source());
 
     if (generation == 1) {
@@ -188,6 +204,56 @@ final class ComposePipeline {
     state.deploymentsThisRun++;
     state.deployedSha = checkout.sha();
     state.requestedSha = sha;
+  }
+
+  /**
+   * Reads the preview file at {@code sha} when the repository allows its {@code services}
+   * (critical: a malformed file fails the step with the file's line); the services' names, or null
+   * for none.
+   */
+  private PreviewServices readPreviewFile(String step, String sha) {
+    PreviewSettings.PreviewFile file = state.settings.previewFile();
+    if (file == null
+        || !file.allows(PreviewSettings.PreviewFilePart.SERVICES)
+        || Workflow.getVersion(COMPOSE_SERVICES, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return null;
+    }
+    String path = file.pathOrDefault();
+    PreviewFileContent content =
+        steps.critical(
+            step,
+            () ->
+                Workflow.newActivityStub(
+                        GitHubActivities.class,
+                        state.options.shortCall(
+                            "Read " + path + " at " + FailureText.shortSha(sha)))
+                    .readPreviewFile(
+                        new ReadPreviewFileRequest(
+                            state.requestId(step),
+                            state.pullRequestRef(),
+                            sha,
+                            path,
+                            file.allow().stream()
+                                .map(PreviewSettings.PreviewFilePart::value)
+                                .toList())));
+    state.previewFile = content;
+    if (content.ignoredReason() != null) {
+      state.warnings.add(step + ": " + path + " ignored: " + content.ignoredReason());
+    }
+    if (content.notAllowed() != null && !content.notAllowed().isEmpty()) {
+      state.warnings.add(
+          step
+              + ": "
+              + path
+              + " holds "
+              + String.join(", ", content.notAllowed())
+              + ", which the repositories file does not allow: ignored");
+    }
+    List<String> names = content.services();
+    if (names == null || names.isEmpty()) {
+      return null;
+    }
+    return new PreviewServices(state.settings.repository(), content.sha(), path, names);
   }
 
   /**

@@ -424,7 +424,9 @@ public record PreviewSettings(
     /** {@code setup:} commands run once, after the first deployment, as Forge site commands. */
     SETUP,
     /** {@code deploy:} commands appended to every deployment's script. */
-    DEPLOY;
+    DEPLOY,
+    /** {@code services:} extra services in the generated compose file (compose backend only). */
+    SERVICES;
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static PreviewFilePart of(String value) {
@@ -437,7 +439,7 @@ public record PreviewSettings(
         }
       }
       throw new IllegalArgumentException(
-          "'" + value + "' is not one of environment, setup, deploy");
+          "'" + value + "' is not one of environment, setup, deploy, services");
     }
 
     @JsonValue

@@ -49,7 +49,7 @@ class PreviewFileTest {
 
   private static PreviewFileContent file(
       String sha, List<String> keys, List<String> setup, List<String> deploy) {
-    return new PreviewFileContent(PATH, sha, true, null, keys, setup, deploy, List.of());
+    return new PreviewFileContent(PATH, sha, true, null, keys, setup, deploy, List.of(), List.of());
   }
 
   private static void answerFiles(MockedActivities activities, PreviewFileContent... files) {
@@ -63,7 +63,7 @@ class PreviewFileTest {
                 }
               }
               return new PreviewFileContent(
-                  PATH, sha, false, null, List.of(), List.of(), List.of(), List.of());
+                  PATH, sha, false, null, List.of(), List.of(), List.of(), List.of(), List.of());
             });
     AtomicLong ids = new AtomicLong(900);
     when(activities.forge.runSiteCommand(any())).thenAnswer(i -> ids.incrementAndGet());
@@ -206,6 +206,7 @@ class PreviewFileTest {
                   List.of(),
                   List.of(),
                   List.of(),
+                  List.of(),
                   List.of()));
       PreviewEnvironmentWorkflow workflow =
           activities.start(TestSettings.request(42, "feature/x", FIRST));
@@ -258,7 +259,8 @@ class PreviewFileTest {
                   List.of(),
                   List.of(),
                   List.of("php artisan storage:link"),
-                  List.of("environment", "setup")));
+                  List.of("environment", "setup"),
+                  List.of()));
       PreviewEnvironmentWorkflow workflow =
           activities.start(TestSettings.request(42, "feature/x", FIRST));
       awaitPhase(activities, workflow, Phase.READY);

@@ -96,6 +96,12 @@ class ReplayTest {
   static final String COMPOSE_PROTECTED = "histories/preview-compose-protected-port-pool.json";
 
   /**
+   * A compose preview with the {@code compose-services} version: its preview file read at each
+   * deployed commit, the services' names passed to the compose file, updated, destroyed.
+   */
+  static final String COMPOSE_SERVICES = "histories/preview-compose-services.json";
+
+  /**
    * Recorded with the {@code clone-from-snapshot} version: step 7 cloned the newest master snapshot
    * and the status carries where the data came from.
    */
@@ -237,6 +243,7 @@ class ReplayTest {
                     first ? List.of("MAIL_MAILER") : List.of("MAIL_MAILER", "FEATURE_X"),
                     List.of("php artisan db:seed --force", "php artisan app:demo-users"),
                     first ? List.of("php artisan storage:link") : List.of(),
+                    List.of(),
                     List.of());
               });
       java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(900);
@@ -292,7 +299,8 @@ class ReplayTest {
         ADMITTED,
         CLONE_FROM_SNAPSHOT,
         COMPOSE_PROTECTED,
-        PREVIEW_FILE
+        PREVIEW_FILE,
+        COMPOSE_SERVICES
       })
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));

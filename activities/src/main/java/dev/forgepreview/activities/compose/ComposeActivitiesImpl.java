@@ -2,6 +2,7 @@ package dev.forgepreview.activities.compose;
 
 import dev.forgepreview.activities.forge.EnvironmentFile;
 import dev.forgepreview.activities.forge.EnvironmentFile.InvalidEnvironmentException;
+import dev.forgepreview.activities.github.PreviewFile;
 import dev.forgepreview.activities.secrets.BasicAuthCredentials;
 import dev.forgepreview.activities.secrets.BasicAuthCredentials.Credentials;
 import dev.forgepreview.activities.secrets.Redactor;
@@ -50,6 +51,7 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
   private final Function<String, String> workerEnvironment;
   private final Function<String, Map<String, String>> configuredEnvironment;
   private final BasicAuthCredentials credentials;
+  private final PreviewFileServices previewFiles;
 
   /**
    * @param workerEnvironment resolves {@code ${env:NAME}} in environment values (the worker's own
@@ -73,10 +75,24 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
       Function<String, String> workerEnvironment,
       Function<String, Map<String, String>> configuredEnvironment,
       BasicAuthCredentials credentials) {
+    this(connector, workerEnvironment, configuredEnvironment, credentials, null);
+  }
+
+  /**
+   * @param previewFiles reads a preview file's extra services at its commit; null: a preview asking
+   *     for extra services is refused
+   */
+  public ComposeActivitiesImpl(
+      SshConnector connector,
+      Function<String, String> workerEnvironment,
+      Function<String, Map<String, String>> configuredEnvironment,
+      BasicAuthCredentials credentials,
+      PreviewFileServices previewFiles) {
     this.connector = connector;
     this.workerEnvironment = workerEnvironment;
     this.configuredEnvironment = configuredEnvironment;
     this.credentials = credentials;
+    this.previewFiles = previewFiles;
   }
 
   @Override
@@ -104,9 +120,17 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
   public ComposeFile renderComposeFile(RenderComposeRequest request) {
     ComposeValues v = values(request.target());
     Map<String, String> environment = environment(request.environment(), request.repository());
+    Map<String, PreviewFile.Service> services = services(request.services());
     String detected =
         run(v, "look at the checkout of " + v.project(), ComposeScripts.detect(v), "").strip();
     if (detected.equals("repository")) {
+      if (!services.isEmpty()) {
+        throw failure(
+            FailureType.FAILED,
+            "the repository has its own "
+                + ComposeScripts.REPOSITORY_FILE
+                + ": the preview file's services go into that file instead");
+      }
       return new ComposeFile(
           v.directory() + "/src/" + ComposeScripts.REPOSITORY_FILE, "repository");
     }
@@ -128,7 +152,7 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
                 v,
                 "write the compose file of " + v.project(),
                 ComposeScripts.writeGenerated(v, framework),
-                ComposeScripts.composeFile(v, environment, framework))
+                ComposeScripts.composeFile(v, environment, framework, services))
             .strip();
     if (!path.equals(v.directory() + "/docker-compose.yml")) {
       throw failure(FailureType.BAD_RESPONSE, "unexpected answer writing the compose file");
@@ -220,6 +244,17 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
         "publish the nginx site of " + v.project(),
         ComposeScripts.publishNginx(v),
         ComposeScripts.nginxSite(v, domain, prefix, protect));
+  }
+
+  /** The preview file's extra services, read again at their commit; none without a request. */
+  private Map<String, PreviewFile.Service> services(PreviewServices request) {
+    if (request == null || request.names() == null || request.names().isEmpty()) {
+      return Map.of();
+    }
+    if (previewFiles == null) {
+      throw failure(FailureType.INVALID_INPUT, "this worker cannot read preview files");
+    }
+    return previewFiles.services(request);
   }
 
   /**

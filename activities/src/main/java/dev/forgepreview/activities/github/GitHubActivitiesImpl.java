@@ -128,6 +128,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
             java.util.List.of(),
             java.util.List.of(),
             java.util.List.of(),
+            java.util.List.of(),
             java.util.List.of());
       }
       if (fork) {
@@ -139,6 +140,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
             "the pull request comes from a fork ("
                 + (head == null ? "deleted" : head)
                 + "), whose file may set nothing",
+            java.util.List.of(),
             java.util.List.of(),
             java.util.List.of(),
             java.util.List.of(),
@@ -158,15 +160,20 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
                   : java.util.List.of(),
               allow.contains("setup") ? file.setup() : java.util.List.of(),
               allow.contains("deploy") ? file.deploy() : java.util.List.of(),
-              notAllowed);
+              notAllowed,
+              allow.contains("services")
+                  ? java.util.List.copyOf(file.services().keySet())
+                  : java.util.List.of());
       log.info(
-          "{}: {} at {}: environment keys {}, {} setup and {} deploy commands, not allowed {}",
+          "{}: {} at {}: environment keys {}, {} setup and {} deploy commands, services {}, not"
+              + " allowed {}",
           describe(ref),
           path,
           sha,
           answer.environmentKeys(),
           answer.setup().size(),
           answer.deploy().size(),
+          answer.services(),
           notAllowed);
       return answer;
     } catch (PreviewFile.InvalidPreviewFileException e) {

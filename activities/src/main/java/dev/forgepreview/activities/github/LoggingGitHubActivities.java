@@ -37,6 +37,7 @@ public final class LoggingGitHubActivities implements GitHubActivities {
         java.util.List.of(),
         java.util.List.of(),
         java.util.List.of(),
+        java.util.List.of(),
         java.util.List.of());
   }
 

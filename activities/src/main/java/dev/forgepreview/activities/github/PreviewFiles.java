@@ -3,6 +3,7 @@ package dev.forgepreview.activities.github;
 import dev.forgepreview.activities.forge.PreviewFileValues;
 import dev.forgepreview.activities.github.PreviewFile.InvalidPreviewFileException;
 import dev.forgepreview.workflows.FailureType;
+import dev.forgepreview.workflows.activities.ComposeActivities.PreviewServices;
 import dev.forgepreview.workflows.activities.ForgeActivities.PreviewFileEnvironment;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  * GitHub activity reads the file for the workflow (keys and commands), the Forge activity that
  * writes the environment reads it again for the values, so no value travels through history.
  */
-public final class PreviewFiles implements PreviewFileValues {
+public final class PreviewFiles
+    implements PreviewFileValues, dev.forgepreview.activities.compose.PreviewFileServices {
   private static final Pattern REPOSITORY =
       Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
   private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,64}");
@@ -87,5 +89,36 @@ public final class PreviewFiles implements PreviewFileValues {
       }
     }
     return values;
+  }
+
+  @Override
+  public Map<String, PreviewFile.Service> services(PreviewServices ref) {
+    if (ref.repository() == null || !REPOSITORY.matcher(ref.repository()).matches()) {
+      throw GitHubFailures.invalidInput("the preview file's repository is not owner/repo");
+    }
+    String[] name = ref.repository().split("/", 2);
+    Optional<PreviewFile> file;
+    try {
+      file = read(name[0], name[1], ref.path(), ref.sha());
+    } catch (InvalidPreviewFileException e) {
+      throw dev.forgepreview.workflows.ActivityFailures.of(
+          FailureType.INVALID_INPUT, e.getMessage());
+    } catch (GitHubException e) {
+      throw GitHubFailures.from(e);
+    } catch (IOException e) {
+      throw GitHubFailures.from(e);
+    }
+    if (file.isEmpty()) {
+      throw GitHubFailures.invalidInput(
+          ref.path() + " is gone at " + ref.sha() + " although it was read before");
+    }
+    List<String> names = ref.names() == null ? List.of() : ref.names();
+    Map<String, PreviewFile.Service> services = file.get().services();
+    if (!List.copyOf(services.keySet()).equals(names)) {
+      // The commit is immutable: a different answer is not the file the workflow read.
+      throw GitHubFailures.invalidInput(
+          ref.path() + " at " + ref.sha() + " does not hold the services read before");
+    }
+    return services;
   }
 }

@@ -97,6 +97,57 @@ class ComposeScriptsTest {
   }
 
   @Test
+  void extraServicesGetTheAppsNetworkLabelAndLimitsAndOnlyTheirOwnQuotedValues() {
+    java.util.Map<String, dev.forgepreview.activities.github.PreviewFile.Service> services =
+        new java.util.LinkedHashMap<>();
+    services.put(
+        "worker",
+        new dev.forgepreview.activities.github.PreviewFile.Service(
+            "docker/worker",
+            null,
+            java.util.List.of("sh", "-c", "echo \"$QUEUE\""),
+            Map.of("QUEUE", "a $(id) \" b")));
+    services.put(
+        "cache",
+        new dev.forgepreview.activities.github.PreviewFile.Service(
+            null, "redis:7", null, Map.of()));
+    String yaml =
+        ComposeScripts.composeFile(
+            values("auto"),
+            Map.of("SECRET", "app only"),
+            ComposeTemplates.Framework.DOCKERFILE,
+            services);
+    String worker = yaml.substring(yaml.indexOf("  worker:\n"), yaml.indexOf("  cache:\n"));
+    assertThat(worker)
+        .isEqualTo(
+            "  worker:\n"
+                + "    build: \"./src/docker/worker\"\n"
+                + "    command:\n"
+                + "      - \"sh\"\n"
+                + "      - \"-c\"\n"
+                + "      - \"echo \\\"$$QUEUE\\\"\"\n"
+                + "    network_mode: host\n"
+                + "    restart: unless-stopped\n"
+                + "    environment:\n"
+                + "      QUEUE: \"a $$(id) \\\" b\"\n"
+                + "    labels:\n"
+                + "      dev.forgepreview.preview: \"fp-shop-pr7\"\n"
+                + "    mem_limit: \"512m\"\n"
+                + "    cpus: 1.0\n");
+    assertThat(yaml.substring(yaml.indexOf("  cache:\n")))
+        .isEqualTo(
+            "  cache:\n"
+                + "    image: \"redis:7\"\n"
+                + "    network_mode: host\n"
+                + "    restart: unless-stopped\n"
+                + "    labels:\n"
+                + "      dev.forgepreview.preview: \"fp-shop-pr7\"\n"
+                + "    mem_limit: \"512m\"\n"
+                + "    cpus: 1.0\n");
+    assertThat(yaml.indexOf("SECRET")).isLessThan(yaml.indexOf("  worker:\n"));
+  }
+
+  @Test
   void templatesBuildTheirGeneratedDockerfileAndWriteItWithoutOutsideValues() {
     String yaml =
         ComposeScripts.composeFile(

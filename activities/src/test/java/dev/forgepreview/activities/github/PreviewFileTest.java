@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.forgepreview.activities.github.PreviewFile.InvalidPreviewFileException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The preview file's format: what it may hold, and the line named when it is malformed. */
@@ -146,14 +148,15 @@ class PreviewFileTest {
   @Test
   void unknownKeysAndWrongShapesAreRefused() {
     assertThat(invalid("environment: {}\nseed: [x]\n").getMessage())
-        .isEqualTo(".forge-preview.yml line 2: unknown key 'seed': environment, setup, deploy");
+        .isEqualTo(
+            ".forge-preview.yml line 2: unknown key 'seed': environment, setup, deploy, services");
     assertThat(invalid("setup: php artisan db:seed\n").getMessage())
         .isEqualTo(".forge-preview.yml line 1: setup must be a list of commands");
     assertThat(invalid("environment:\n  A: [1, 2]\n").getMessage())
         .isEqualTo(".forge-preview.yml line 2: environment.A must be a single value");
     assertThat(invalid("- a\n- b\n").getMessage())
-        .isEqualTo(".forge-preview.yml line 1: must be a mapping of environment, setup, deploy");
-    assertThat(invalid("services:\n  redis: {}\n").getMessage()).contains("line 1");
+        .isEqualTo(
+            ".forge-preview.yml line 1: must be a mapping of environment, setup, deploy, services");
     assertThat(invalid("deploy:\n  - \"  \"\n").getMessage())
         .isEqualTo(".forge-preview.yml line 2: deploy holds an empty command");
   }
@@ -176,5 +179,110 @@ class PreviewFileTest {
     assertThatThrownBy(() -> PreviewFile.parse(PATH, large))
         .isInstanceOf(InvalidPreviewFileException.class)
         .hasMessageContaining("more than " + PreviewFile.MAX_BYTES);
+  }
+
+  @Test
+  void readsExtraServicesWithBuildOrImageCommandAndEnvironment() throws Exception {
+    PreviewFile file =
+        parse(
+            """
+            services:
+              worker:
+                build: docker/worker
+                command: [php, artisan, "queue:work", "--name=$QUEUE"]
+                environment:
+                  QUEUE: 'default '' " ; $(id)'
+                  DB_HOST: 127.0.0.1
+              cache:
+                image: forge-preview/busybox:fixture
+              redis-2:
+                image: redis:7-alpine
+            """);
+    assertThat(file.parts()).containsExactly("services");
+    assertThat(file.services()).containsOnlyKeys("worker", "cache", "redis-2");
+    assertThat(List.copyOf(file.services().keySet())).containsExactly("worker", "cache", "redis-2");
+    PreviewFile.Service worker = file.services().get("worker");
+    assertThat(worker.build()).isEqualTo("docker/worker");
+    assertThat(worker.image()).isNull();
+    assertThat(worker.command()).containsExactly("php", "artisan", "queue:work", "--name=$QUEUE");
+    // A service's own environment may name what forge-preview reserves for the app.
+    assertThat(worker.environment())
+        .containsExactly(
+            Map.entry("QUEUE", "default ' \" ; $(id)"), Map.entry("DB_HOST", "127.0.0.1"));
+    assertThat(file.services().get("cache").image()).isEqualTo("forge-preview/busybox:fixture");
+    assertThat(file.services().get("cache").command()).isNull();
+    assertThat(file.services().get("redis-2").image()).isEqualTo("redis:7-alpine");
+  }
+
+  @Test
+  void eachRefusedServiceNamesItsLine() {
+    assertThat(invalid("services:\n  Worker: {image: busybox}\n").getMessage())
+        .isEqualTo(".forge-preview.yml line 2: service name 'Worker' is not [a-z][a-z0-9-]{0,30}");
+    assertThat(invalid("services:\n  app: {image: busybox}\n").getMessage())
+        .isEqualTo(".forge-preview.yml line 2: service name 'app' is the app's own service");
+    assertThat(invalid("services:\n  w:\n    image: busybox\n    privileged: true\n").getMessage())
+        .isEqualTo(
+            ".forge-preview.yml line 4: services.w has 'privileged', which is not allowed: build,"
+                + " image, command, environment");
+    assertThat(invalid("services:\n  w:\n    image: busybox\n    volumes: [\"/:/host\"]\n"))
+        .hasMessageContaining("line 4")
+        .hasMessageContaining("'volumes'");
+    assertThat(invalid("services:\n  w:\n    image: x\n    network_mode: bridge\n"))
+        .hasMessageContaining("line 4")
+        .hasMessageContaining("'network_mode'");
+    assertThat(invalid("services:\n  w:\n    build: ../secrets\n").getMessage())
+        .isEqualTo(
+            ".forge-preview.yml line 3: services.w.build must be a directory of the repository (a"
+                + " relative path, no ..)");
+    assertThat(invalid("services:\n  w:\n    build: /etc\n")).hasMessageContaining("line 3");
+    assertThat(invalid("services:\n  w:\n    build: a/../../b\n")).hasMessageContaining("line 3");
+    assertThat(invalid("services:\n  w:\n    image: ghcr.io/evil/img\n").getMessage())
+        .isEqualTo(
+            ".forge-preview.yml line 3: services.w.image must be a local image name (name[:tag],"
+                + " no registry, no digest)");
+    assertThat(invalid("services:\n  w:\n    image: localhost:5000/img\n"))
+        .hasMessageContaining("line 3");
+    assertThat(invalid("services:\n  w:\n    image: \"busybox@sha256:abc\"\n"))
+        .hasMessageContaining("line 3");
+    assertThat(invalid("services:\n  w:\n    image: \"busybox; rm -rf /\"\n"))
+        .hasMessageContaining("line 3");
+    assertThat(invalid("services:\n  w:\n    image: busybox\n    command: sh -c x\n").getMessage())
+        .isEqualTo(".forge-preview.yml line 4: services.w.command must be a list of strings");
+    assertThat(invalid("services:\n  w:\n    image: busybox\n    command:\n      - [a]\n"))
+        .hasMessageContaining("line 5");
+    assertThat(
+            invalid("services:\n  w:\n    image: busybox\n    command: [\"a\\nb\"]\n").getMessage())
+        .isEqualTo(
+            ".forge-preview.yml line 4: services.w.command holds an argument that is not a single"
+                + " line");
+    assertThat(
+            invalid("services:\n  w:\n    image: b\n    environment:\n      lower: x\n")
+                .getMessage())
+        .isEqualTo(
+            ".forge-preview.yml line 5: services.w.environment key 'lower' is not"
+                + " [A-Z_][A-Z0-9_]*");
+    assertThat(
+            invalid("services:\n  w:\n    image: b\n    environment:\n      A: \"x\\ny\"\n")
+                .getMessage())
+        .isEqualTo(".forge-preview.yml line 5: services.w.environment.A is not a single line");
+    assertThat(
+            invalid("services:\n  w:\n    image: b\n    environment:\n      A: \"${env:TOKEN}\"\n")
+                .getMessage())
+        .contains("line 5")
+        .contains("may not read the worker's environment");
+    assertThat(invalid("services:\n  w:\n    command: [a]\n").getMessage())
+        .isEqualTo(".forge-preview.yml line 2: services.w needs exactly one of build and image");
+    assertThat(invalid("services:\n  w: {build: ., image: busybox}\n"))
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("exactly one of build and image");
+    assertThat(invalid("services:\n  w: busybox\n").getMessage())
+        .isEqualTo(
+            ".forge-preview.yml line 2: services.w must be a mapping of build, image, command,"
+                + " environment");
+    assertThat(invalid("services: [w]\n").getMessage())
+        .isEqualTo(".forge-preview.yml line 1: services must be a mapping of services");
+    assertThat(invalid("services:\n  w: {image: a}\n  w: {image: b}\n"))
+        .hasMessageContaining("line 3")
+        .hasMessageContaining("a key appears twice");
   }
 }

@@ -153,4 +153,36 @@ class ReadPreviewFileTest {
     }
     throw new AssertionError("the call did not fail");
   }
+
+  @Test
+  void servicesAreAnsweredByNameOnlyAndReadAgainAtTheSameCommit() {
+    github.file(
+        FIRST,
+        PATH,
+        "services:\n  worker:\n    build: docker/worker\n    environment: {QUEUE: 'x y'}\n"
+            + "  cache:\n    image: redis:7\n");
+
+    PreviewFileContent content = read(FIRST, List.of("services"));
+    PreviewFileContent forge = read(FIRST, ALL);
+
+    assertThat(content.services()).containsExactly("worker", "cache");
+    assertThat(content.notAllowed()).isEmpty();
+    assertThat(forge.services()).isEmpty();
+    assertThat(forge.notAllowed()).containsExactly("services");
+    PreviewFiles files =
+        new PreviewFiles(
+            new GitHubClient(
+                GitHubConfig.withApiUrl(server.url("/").toString()),
+                new TokenCredentials("ghp_test_token"),
+                new OkHttpClient(),
+                Clock.systemUTC()));
+    var services =
+        files.services(
+            new dev.forgepreview.workflows.activities.ComposeActivities.PreviewServices(
+                "acme/shop", FIRST, PATH, List.of("worker", "cache")));
+    assertThat(services.get("worker").build()).isEqualTo("docker/worker");
+    assertThat(services.get("worker").environment()).containsEntry("QUEUE", "x y");
+    assertThat(services.get("cache").image()).isEqualTo("redis:7");
+    assertThat(github.requested()).contains("/repos/acme/shop/contents/" + PATH + "?ref=" + FIRST);
+  }
 }

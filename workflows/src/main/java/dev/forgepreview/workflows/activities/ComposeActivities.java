@@ -27,7 +27,9 @@ public interface ComposeActivities {
 
   /**
    * Step 3: the compose file. The repository's {@code docker-compose.preview.yml} when present,
-   * else one generated for its {@code Dockerfile} with the port, environment, limits and our label.
+   * else one generated for its {@code Dockerfile} with the port, environment, limits and our label,
+   * and the preview file's extra services (same network mode, limits and label) when the request
+   * names them; a repository with its own compose file and extra services fails {@code FAILED}.
    */
   @ActivityMethod
   ComposeFile renderComposeFile(RenderComposeRequest request);
@@ -103,9 +105,34 @@ public interface ComposeActivities {
    * @param environment variables the workflow adds ({@code APP_ENV}, {@code APP_URL})
    * @param repository whose configured {@code environment:} the worker adds, looked up by the
    *     activity so that no configured value travels through history; null for none
+   * @param services the preview file's extra services to add to the generated compose file, or null
+   *     for none
    */
   record RenderComposeRequest(
-      ComposeTarget target, Map<String, String> environment, String repository) {}
+      ComposeTarget target,
+      Map<String, String> environment,
+      String repository,
+      PreviewServices services) {
+
+    /** Without extra services. */
+    public RenderComposeRequest(
+        ComposeTarget target, Map<String, String> environment, String repository) {
+      this(target, environment, repository, null);
+    }
+  }
+
+  /**
+   * The extra services of a repository's preview file ({@code services:}), by name only: the
+   * activity reads their definitions again from the file at {@code sha}, so they never travel
+   * through history. A file that no longer holds exactly these services fails {@code
+   * INVALID_INPUT}.
+   *
+   * @param repository {@code owner/repo} whose file it is (the base repository)
+   * @param sha the commit the file was read at
+   * @param path the file's path in the repository
+   * @param names the services' names, in the file's order
+   */
+  record PreviewServices(String repository, String sha, String path, List<String> names) {}
 
   /**
    * @param path the compose file on the host

@@ -49,7 +49,8 @@ public interface GitHubActivities {
 
   /**
    * @param path the file's path in the repository
-   * @param allow the parts to apply: {@code environment}, {@code setup}, {@code deploy}
+   * @param allow the parts to apply: {@code environment}, {@code setup}, {@code deploy}, {@code
+   *     services}
    */
   record ReadPreviewFileRequest(
       String requestId,
@@ -68,6 +69,8 @@ public interface GitHubActivities {
    * @param setup {@code setup:} commands (empty unless allowed)
    * @param deploy {@code deploy:} commands (empty unless allowed)
    * @param notAllowed parts the file holds that the repositories file does not allow (ignored)
+   * @param services the names of its {@code services:} (empty unless allowed; null in runs recorded
+   *     before them); their definitions are read again by the compose activity
    */
   record PreviewFileContent(
       String path,
@@ -77,7 +80,8 @@ public interface GitHubActivities {
       java.util.List<String> environmentKeys,
       java.util.List<String> setup,
       java.util.List<String> deploy,
-      java.util.List<String> notAllowed) {
+      java.util.List<String> notAllowed,
+      java.util.List<String> services) {
 
     /** Whether the file sets environment variables. */
     public boolean hasEnvironment() {
