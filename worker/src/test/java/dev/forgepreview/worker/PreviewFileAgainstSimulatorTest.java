@@ -31,7 +31,6 @@ import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.ReadPreviewFileRequest;
 import dev.forgepreview.workflows.activities.HealthActivities;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -96,12 +95,7 @@ class PreviewFileAgainstSimulatorTest {
     when(github.readPreviewFile(any()))
         .thenAnswer(i -> realGitHub.readPreviewFile(i.<ReadPreviewFileRequest>getArgument(0)));
 
-    env = TestWorkflowEnvironment.newInstance();
-    for (String keyword : new String[] {"PreviewRepository", "PreviewPhase"}) {
-      env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
-    env.registerSearchAttribute("PreviewQueuePosition", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env = PreviewTestEnvironment.create();
     forge =
         ForgeSimulator.builder()
             .token("sim-token-abc")
