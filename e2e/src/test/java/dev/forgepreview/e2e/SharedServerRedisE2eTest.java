@@ -80,7 +80,12 @@ class SharedServerRedisE2eTest {
     // A third preview finds no free database and waits for one.
     assertThat(system.sendPullRequest(REPO, "opened", 603, E2eSystem.randomSha()))
         .isBetween(200, 299);
-    JsonNode queued = system.awaitPhase(third, "QUEUED", s -> s.has("queue"), " with its place");
+    JsonNode queued =
+        system.awaitPhase(
+            third,
+            "QUEUED",
+            s -> s.path("queue").path("reason").isTextual(),
+            " with its place (a preview is QUEUED before its coordinator tells it why)");
     assertThat(queued.at("/queue/reason").asText()).containsIgnoringCase("redis");
 
     // Closing the first tears it down: its database is flushed, the second's is untouched.
