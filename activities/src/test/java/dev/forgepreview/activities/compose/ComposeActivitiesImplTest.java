@@ -503,7 +503,8 @@ class ComposeActivitiesImplTest {
   /** The status once nginx serves the domain (after a reload): not 404 any more. */
   private static int statusOnceServed(String domain, String path, String user) throws Exception {
     int status = get(HOST.nginxPort, domain, path, user).status();
-    for (int attempt = 0; attempt < 50 && status == 404; attempt++) {
+    // nginx -s reload returns before the new workers serve; on a loaded machine that took over 5 s.
+    for (int attempt = 0; attempt < 600 && status == 404; attempt++) {
       Thread.sleep(100);
       status = get(HOST.nginxPort, domain, path, user).status();
     }
