@@ -476,7 +476,7 @@ class ComposeActivitiesImplTest {
   /** Through nginx; a reload is asynchronous (new workers take over), so a few tries. */
   private static String throughNginx(String domain, String path) throws Exception {
     Response response = get(HOST.nginxPort, domain, path);
-    for (int attempt = 0; attempt < 50 && response.status() == 404; attempt++) {
+    for (int attempt = 0; attempt < 600 && response.status() == 404; attempt++) {
       Thread.sleep(100);
       response = get(HOST.nginxPort, domain, path);
     }
@@ -487,7 +487,7 @@ class ComposeActivitiesImplTest {
   /** The status once nginx answers 404 for the domain (after a reload), or what it answered. */
   private static int statusThroughNginx(String domain) throws Exception {
     int status = get(HOST.nginxPort, domain, "/commit").status();
-    for (int attempt = 0; attempt < 50 && status != 404; attempt++) {
+    for (int attempt = 0; attempt < 600 && status != 404; attempt++) {
       Thread.sleep(100);
       status = get(HOST.nginxPort, domain, "/commit").status();
     }
