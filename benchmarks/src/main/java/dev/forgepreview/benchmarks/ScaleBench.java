@@ -32,6 +32,14 @@ final class ScaleBench {
     return budgets;
   }
 
+  /** Previews per shared server: the size of a shared server's Redis database range (1-15). */
+  static final int PER_SERVER = 15;
+
+  /** The repository of preview {@code number}: previews 1-15 are scale0's, 16-30 scale1's, ... */
+  static String repo(int number) {
+    return "scale" + (number - 1) / PER_SERVER;
+  }
+
   static String run(Bench.Config config) throws Exception {
     int[] levels = config.smoke() ? new int[] {10, 50} : new int[] {100, 1000, 10000};
     Duration[] budgets =
@@ -46,15 +54,22 @@ final class ScaleBench {
     try (Procs procs = new Procs(config.root(), config.runDir("scale"))) {
       Procs.Temporal temporal = procs.temporal();
       Procs.Simulator simulator = procs.simulator(Previews.TOKEN, Previews.zeroDelays(0));
-      long serverId = Previews.seedServer(simulator, "shared-scale");
-      var repos =
-          Support.repositories(procs.dir, Support.sharedRepository("scale", serverId, "PT1S"));
+      // As a team would: shared servers of PER_SERVER previews each (the admission coordinator of
+      // a shared server hands out its Redis databases 1-15, one per live preview), one repository
+      // per server.
+      int servers = (levels[levels.length - 1] + PER_SERVER - 1) / PER_SERVER;
+      StringBuilder entries = new StringBuilder();
+      for (int g = 0; g < servers; g++) {
+        long serverId = Previews.seedServer(simulator, "shared-scale-" + g);
+        entries.append(Support.sharedRepository(repo(g * PER_SERVER + 1), serverId, "PT1S"));
+      }
+      var repos = Support.repositories(procs.dir, entries.toString());
       Process worker =
           procs.worker(Previews.workerEnv(temporal, simulator, 1_000_000, repos), heap);
       WorkflowClient client = Support.patientClient(temporal.address());
-      String readyQuery =
-          "PreviewRepository = 'bench/scale' AND PreviewPhase = 'READY' AND ExecutionStatus = 'Running'";
-      String failedQuery = "PreviewRepository = 'bench/scale' AND PreviewPhase = 'FAILED'";
+      // The benchmark's own Temporal server holds nothing but its previews and their coordinators.
+      String readyQuery = "PreviewPhase = 'READY' AND ExecutionStatus = 'Running'";
+      String failedQuery = "PreviewPhase = 'FAILED'";
       rows.add(measure(0, 0, 0, client, worker, temporal, List.of()));
       AtomicInteger startedCount = new AtomicInteger();
       ExecutorService starters = Executors.newFixedThreadPool(4);
@@ -76,7 +91,7 @@ final class ScaleBench {
               starters.execute(
                   () -> {
                     try {
-                      Support.signalWithStart(client, "scale", number, Support.sha(number));
+                      Support.signalWithStart(client, repo(number), number, Support.sha(number));
                     } catch (RuntimeException e) {
                       log("scale: start of #%d failed: %s", number, e);
                       Bench.OUTCOME.ownCallsFailed("scale starts", 1, e.toString());
@@ -105,7 +120,7 @@ final class ScaleBench {
         double seconds = (System.nanoTime() - stepStart) / 1e9;
         List<String> sample = new ArrayList<>();
         for (int n : new int[] {1, Math.max(1, target / 2), Math.max(1, (int) ready)}) {
-          sample.add(PreviewIds.workflowId(Support.OWNER, "scale", n));
+          sample.add(PreviewIds.workflowId(Support.OWNER, repo(n), n));
         }
         Thread.sleep(3000);
         List<String> row =

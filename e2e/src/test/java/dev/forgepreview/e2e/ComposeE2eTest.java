@@ -38,7 +38,9 @@ class ComposeE2eTest {
     assertThat(url).startsWith("http://pr-1401-").endsWith(":" + host.nginxPort + "/");
     String project = status.path("compose").path("project").asText();
     assertThat(status.path("compose").path("composeSource").asText()).isEqualTo("repository");
-    assertThat(status.path("compose").path("port").asInt()).isEqualTo(host.port(number));
+    // granted by the host's coordinator from portBase onwards, not portBase + number % count
+    assertThat(status.path("compose").path("port").asInt())
+        .isBetween(host.portBase, host.portBase + ComposeHost.PORT_COUNT - 1);
 
     // curl through nginx: the app built from exactly the pinned commit
     assertThat(ComposeHost.curl(url + "commit").strip()).isEqualTo(host.first);
@@ -65,7 +67,7 @@ class ComposeE2eTest {
     // closed: nothing of the pull request is left on the host
     assertThat(system.sendPullRequest(REPO, "closed", number, host.second)).isBetween(200, 299);
     system.awaitPhase(id, "DESTROYED");
-    assertNothingLeft(host, project, number);
+    assertNothingLeft(host, project, status.path("compose").path("port").asInt());
     assertThat(ComposeHost.curlStatus(url + "commit")).isEqualTo("404");
     assertThat(host.allImages())
         .as("images on the host: not the first build's either (replaced by the update)")
@@ -88,7 +90,7 @@ class ComposeE2eTest {
         .contains("delete-work-directory");
     String project = status.path("compose").path("project").asText();
     assertThat(project).startsWith("fp-");
-    assertNothingLeft(host, project, number);
+    assertNothingLeft(host, project, status.path("compose").path("port").asInt());
   }
 
   @Test
@@ -133,7 +135,48 @@ class ComposeE2eTest {
 
     assertThat(system.sendPullRequest(REPO, "closed", number, host.slow)).isBetween(200, 299);
     system.awaitPhase(id, "DESTROYED");
-    assertNothingLeft(host, project, number);
+    assertNothingLeft(host, project, status.path("compose").path("port").asInt());
+  }
+
+  @Test
+  void aProtectedRepositorysPreviewAnswers401WithoutCredentialsAndTheAppWithThem(E2eSystem system)
+      throws Exception {
+    ComposeHost host = host(system);
+    String repo = ComposeHost.LOCKED_REPOSITORY;
+    int number = 1404;
+    String id = E2eSystem.workflowId(repo, number);
+
+    assertThat(system.sendPullRequest(repo, "opened", number, host.first)).isBetween(200, 299);
+    JsonNode status = system.awaitPhase(id, "READY");
+    String url = status.path("previewUrl").asText();
+    String project = status.path("compose").path("project").asText();
+    int port = status.path("compose").path("port").asInt();
+    assertThat(status.path("access").asText()).isEqualTo("basic auth, user reviewer");
+    assertThat(port).isBetween(host.portBase, host.portBase + ComposeHost.PORT_COUNT - 1);
+
+    // through nginx: refused without the credentials or with wrong ones, the app with them
+    assertThat(ComposeHost.curlStatus(url + "commit")).isEqualTo("401");
+    assertThat(ComposeHost.curl(url + "commit", "reviewer:wrong")).doesNotContain(host.first);
+    assertThat(ComposeHost.curl(url + "commit", "reviewer:" + ComposeHost.LOCKED_PASSWORD).strip())
+        .isEqualTo(host.first);
+    assertThat(Files.readString(host.htpasswdFile(project)))
+        .startsWith("reviewer:$apr1$")
+        .doesNotContain(ComposeHost.LOCKED_PASSWORD);
+    // the comment says the preview is protected, and never shows the password
+    E2eSystem.await(
+        "the PR comment to say the preview is protected",
+        () ->
+            system.github.comments("acme", "locked", number).stream()
+                .anyMatch(c -> c.path("body").asText().contains("basic auth, user reviewer")));
+    assertThat(system.github.comments("acme", "locked", number))
+        .noneMatch(c -> c.path("body").asText().contains(ComposeHost.LOCKED_PASSWORD));
+    assertThat(system.status(id).orElseThrow().toString())
+        .doesNotContain(ComposeHost.LOCKED_PASSWORD);
+
+    assertThat(system.sendPullRequest(repo, "closed", number, host.first)).isBetween(200, 299);
+    system.awaitPhase(id, "DESTROYED");
+    assertNothingLeft(host, project, port);
+    assertThat(ComposeHost.curlStatus(url + "commit")).isEqualTo("404");
   }
 
   private static String buildLog(ComposeHost host, JsonNode status) {
@@ -146,12 +189,13 @@ class ComposeE2eTest {
     }
   }
 
-  private static void assertNothingLeft(ComposeHost host, String project, int number) {
+  private static void assertNothingLeft(ComposeHost host, String project, int port) {
     assertThat(host.containers(project)).as("containers of %s", project).isEmpty();
     assertThat(host.images(project)).as("images of %s", project).isEmpty();
     assertThat(host.nginxFile(project)).doesNotExist();
     assertThat(host.workDirectory(project)).doesNotExist();
     assertThat(Path.of(host.workDirectory(project) + ".lock")).doesNotExist();
-    assertThat(host.portClaim(host.port(number))).doesNotExist();
+    assertThat(host.portClaim(port)).doesNotExist();
+    assertThat(host.htpasswdFile(project)).doesNotExist();
   }
 }

@@ -127,15 +127,15 @@ final class ComposeHost implements AutoCloseable {
     fixture();
   }
 
-  /**
-   * A port base under which the ports of the suite's pull requests (1401 to 1409, as {@code
-   * portBase + number % 1000}) are free.
-   */
+  /** How many ports the host's admission coordinator hands out: {@code portBase} onwards. */
+  static final int PORT_COUNT = 10;
+
+  /** A port base whose {@link #PORT_COUNT} ports are free on this machine. */
   private static int freePortBase() throws IOException {
     for (int i = 0; i < 100; i++) {
       int base = 20000 + RANDOM.nextInt(10000);
       boolean free = true;
-      for (int n = 401; n < 410 && free; n++) {
+      for (int n = 0; n < PORT_COUNT && free; n++) {
         free = isFree(base + n);
       }
       if (free) {
@@ -145,9 +145,13 @@ final class ComposeHost implements AutoCloseable {
     throw new IOException("no free port range for the compose previews");
   }
 
-  int port(int number) {
-    return portBase + number % 1000;
-  }
+  /** The other repository on this host: the same app, with basic auth in front of it. */
+  static final String LOCKED_REPOSITORY = "acme/locked";
+
+  static final String LOCKED_USER = "reviewer";
+
+  /** {@code ${env:E2E_LOCKED_PASSWORD}} of acme/locked, from the worker's environment. */
+  static final String LOCKED_PASSWORD = "e2e locked $(id) ' pass";
 
   /** The repositories file's entry of acme/app: the compose backend on this host. */
   String repositoryEntry() {
@@ -171,7 +175,29 @@ final class ComposeHost implements AutoCloseable {
         "      listenAddress: 127.0.0.1",
         "      listenPort: " + nginxPort,
         "      portBase: " + portBase,
-        "      portCount: 1000",
+        "      portCount: " + PORT_COUNT,
+        "      build: PT5M",
+        "      health: PT2M",
+        "  # The same app behind basic auth, on the same host and ports (ComposeE2eTest).",
+        "  " + LOCKED_REPOSITORY + ":",
+        "    trigger: auto",
+        "    backend: compose",
+        "    domain: preview.localhost",
+        "    ttl: P1D",
+        "    timeouts: {healthInterval: PT1S}",
+        "    basicAuth: {username: " + LOCKED_USER + ", password: \"${env:E2E_LOCKED_PASSWORD}\"}",
+        "    compose:",
+        "      host: 127.0.0.1",
+        "      sshPort: " + sshPort,
+        "      sshUser: root",
+        "      root: " + previews,
+        "      repositoryUrl: \"file://" + repositories + "/{repository}.git\"",
+        "      nginxCommand: [nginx, -c, " + nginxConf + "]",
+        "      nginxConfigDirectory: " + sites,
+        "      listenAddress: 127.0.0.1",
+        "      listenPort: " + nginxPort,
+        "      portBase: " + portBase,
+        "      portCount: " + PORT_COUNT,
         "      build: PT5M",
         "      health: PT2M",
         "");
@@ -183,7 +209,9 @@ final class ComposeHost implements AutoCloseable {
         "SSH_PRIVATE_KEY_FILE",
         clientKey.toString(),
         "SSH_HOST_KEY_FINGERPRINTS",
-        hostKeyFingerprint);
+        hostKeyFingerprint,
+        "E2E_LOCKED_PASSWORD",
+        LOCKED_PASSWORD);
   }
 
   private void startNginx() throws Exception {
@@ -250,6 +278,13 @@ final class ComposeHost implements AutoCloseable {
     Files.writeString(work.resolve("Dockerfile"), dockerfile("RUN " + SLOW_STEP + "\n"));
     slow = commit(work, "slow");
     run("git", "-C", work.toString(), "push", "-q", bare.toString(), "slow");
+    run(
+        "git",
+        "clone",
+        "-q",
+        "--bare",
+        bare.toString(),
+        repositories.resolve(LOCKED_REPOSITORY + ".git").toString());
   }
 
   private static String dockerfile(String extra) {
@@ -348,6 +383,26 @@ final class ComposeHost implements AutoCloseable {
         "--resolve",
         uri.getHost() + ":" + uri.getPort() + ":127.0.0.1",
         url);
+  }
+
+  /** {@code curl} with basic auth ({@code user:password}). */
+  static String curl(String url, String user) {
+    java.net.URI uri = java.net.URI.create(url);
+    return output(
+        "curl",
+        "-s",
+        "--max-time",
+        "10",
+        "-u",
+        user,
+        "--resolve",
+        uri.getHost() + ":" + uri.getPort() + ":127.0.0.1",
+        url);
+  }
+
+  /** The preview's htpasswd file beside its nginx file. */
+  Path htpasswdFile(String project) {
+    return sites.resolve(project + ".htpasswd");
   }
 
   /** {@code curl}'s HTTP status for {@code url} (000 when nothing answers). */

@@ -251,6 +251,21 @@ final class E2eSystem implements AutoCloseable {
     startTemporal();
     simulator.start();
     awaitPort(simulator, simulatorPort);
+    if (redis != null) {
+      // Before the worker and the gateway start, so both read the same repositories file.
+      long serverId =
+          simulatorPost(
+                  "servers",
+                  JSON.createObjectNode()
+                      .put("name", "shared-cache")
+                      .put("ip_address", "127.0.0.1"))
+              .at("/server/id")
+              .asLong();
+      Files.writeString(
+          repositoriesFile,
+          SharedServerRedisE2eTest.repositoryEntry(serverId),
+          StandardOpenOption.APPEND);
+    }
     startWorker();
     gateway.start();
     awaitHealth(gateway, "http://127.0.0.1:" + gatewayPort + "/health");

@@ -3,18 +3,16 @@ package dev.forgepreview.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Previews on one shared server get Redis databases of their own, and a teardown flushes only its
  * own, checked in a real {@code redis-server}. The shared server is seeded in the simulator at
- * 127.0.0.1, so the worker's flush reaches Redis the way it reaches a Forge server's: over SSH
- * (OpenSSH's {@code sshd} of the compose host) with {@code redis-cli -n N FLUSHDB}. The repository
- * gives its previews two databases, so a third preview waits QUEUED for one and gets it only after
- * the teardown that flushed it.
+ * 127.0.0.1 (by {@link E2eSystem}, before the worker starts), so the worker's flush reaches Redis
+ * the way it reaches a Forge server's: over SSH (OpenSSH's {@code sshd} of the compose host) with
+ * {@code redis-cli -n N FLUSHDB}. The repository gives its previews two databases, so a third
+ * preview waits QUEUED for one and gets it only after the teardown that flushed it.
  */
 @ExtendWith(E2eExtension.class)
 class SharedServerRedisE2eTest {
@@ -25,46 +23,11 @@ class SharedServerRedisE2eTest {
       E2eSystem system) throws Exception {
     E2eSystem.require(system.redis != null, String.valueOf(system.redisMissing));
     LoopbackRedis redis = system.redis;
-    long serverId =
-        system
-            .simulatorPost(
-                "servers",
-                E2eSystem.JSON
-                    .createObjectNode()
-                    .put("name", "shared-cache")
-                    .put("ip_address", "127.0.0.1"))
-            .at("/server/id")
-            .asLong();
-    Files.writeString(
-        system.repositoriesFile,
-        String.join(
-            "\n",
-            "  # A shared server whose Redis is real (SharedServerRedisE2eTest): two databases.",
-            "  " + REPO + ":",
-            "    trigger: auto",
-            "    mode: shared",
-            "    sharedServerId: " + serverId,
-            "    domain: preview.localhost",
-            "    certificate: false",
-            "    queueWorker: null",
-            "    ttl: P1D",
-            "    admission: {redisFirstDatabase: 1, redisLastDatabase: 2}",
-            "    timeouts:",
-            "      resourcePollInterval: PT1S",
-            "      deploymentPollInterval: PT1S",
-            "      healthTries: 1",
-            "      healthInterval: PT1S",
-            "      connectivityTries: 1",
-            "      connectivityInterval: PT1S",
-            ""),
-        StandardOpenOption.APPEND);
     String first = E2eSystem.workflowId(REPO, 601);
     String second = E2eSystem.workflowId(REPO, 602);
     String third = E2eSystem.workflowId(REPO, 603);
-    // The gateway and the worker see the edited file at their next read.
-    E2eSystem.await(
-        "the gateway to accept " + REPO + " from the edited repositories file",
-        () -> open(system, 601) ? Boolean.TRUE : null);
+    assertThat(system.sendPullRequest(REPO, "opened", 601, E2eSystem.randomSha()))
+        .isBetween(200, 299);
     assertThat(system.sendPullRequest(REPO, "opened", 602, E2eSystem.randomSha()))
         .isBetween(200, 299);
 
@@ -80,7 +43,12 @@ class SharedServerRedisE2eTest {
     // A third preview finds no free database and waits for one.
     assertThat(system.sendPullRequest(REPO, "opened", 603, E2eSystem.randomSha()))
         .isBetween(200, 299);
-    JsonNode queued = system.awaitPhase(third, "QUEUED", s -> s.has("queue"), " with its place");
+    JsonNode queued =
+        system.awaitPhase(
+            third,
+            "QUEUED",
+            s -> s.path("queue").path("reason").isTextual(),
+            " with its place (a preview is QUEUED before its coordinator tells it why)");
     assertThat(queued.at("/queue/reason").asText()).containsIgnoringCase("redis");
 
     // Closing the first tears it down: its database is flushed, the second's is untouched.
@@ -104,12 +72,31 @@ class SharedServerRedisE2eTest {
     assertThat(redis.size(secondDb)).isZero();
   }
 
-  private static boolean open(E2eSystem system, int number) {
-    try {
-      return system.sendPullRequest(REPO, "opened", number, E2eSystem.randomSha()) / 100 == 2;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  /**
+   * The repositories file's entry of {@value #REPO}: shared mode on the server the suite seeds at
+   * 127.0.0.1 ({@link E2eSystem}), two Redis databases.
+   */
+  static String repositoryEntry(long serverId) {
+    return String.join(
+        "\n",
+        "  # A shared server whose Redis is real (SharedServerRedisE2eTest): two databases.",
+        "  " + REPO + ":",
+        "    trigger: auto",
+        "    mode: shared",
+        "    sharedServerId: " + serverId,
+        "    domain: preview.localhost",
+        "    certificate: false",
+        "    queueWorker: null",
+        "    ttl: P1D",
+        "    admission: {redisFirstDatabase: 1, redisLastDatabase: 2}",
+        "    timeouts:",
+        "      resourcePollInterval: PT1S",
+        "      deploymentPollInterval: PT1S",
+        "      healthTries: 1",
+        "      healthInterval: PT1S",
+        "      connectivityTries: 1",
+        "      connectivityInterval: PT1S",
+        "");
   }
 
   private static int redisDatabase(JsonNode status) {

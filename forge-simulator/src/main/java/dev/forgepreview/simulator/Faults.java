@@ -28,6 +28,7 @@ public final class Faults {
   private int rateLimitNext;
   private double afterCommitShare;
   private Pattern failDeploysOfSites;
+  private Pattern failSiteCommands;
   private final List<CannedResponse> canned = new ArrayList<>();
   private final List<Hold> armedHolds = new ArrayList<>();
   private final List<Hold> heldRequests = new ArrayList<>();
@@ -226,6 +227,7 @@ public final class Faults {
     serverErrorShare = 0;
     afterCommitShare = 0;
     failDeploysOfSites = null;
+    failSiteCommands = null;
     armedHolds.clear();
     failAfterCommit.clear();
     release();
@@ -239,6 +241,19 @@ public final class Faults {
     rateLimitNext = 0;
     canned.clear();
     return this;
+  }
+
+  /**
+   * Site commands whose text matches {@code commandRegex} (found anywhere in it) end {@code
+   * failed}; null turns it off.
+   */
+  public synchronized Faults failSiteCommands(String commandRegex) {
+    failSiteCommands = commandRegex == null ? null : Pattern.compile(commandRegex);
+    return this;
+  }
+
+  synchronized boolean takeSiteCommandFailure(String command) {
+    return failSiteCommands != null && failSiteCommands.matcher(command).find();
   }
 
   synchronized boolean takeDeployFailure(String siteDomain) {

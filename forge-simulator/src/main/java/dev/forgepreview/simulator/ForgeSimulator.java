@@ -71,6 +71,7 @@ public final class ForgeSimulator implements AutoCloseable {
     new WorkerRoutes(state, views, settings).register(router);
     new CertificateRoutes(state, views, settings, faults).register(router);
     new SecurityRuleRoutes(state).register(router);
+    new SiteCommandRoutes(state, settings, faults).register(router);
   }
 
   public static Builder builder() {

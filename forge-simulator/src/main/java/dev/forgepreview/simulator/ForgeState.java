@@ -26,6 +26,7 @@ final class ForgeState {
   final Map<Long, WorkerEntity> workers = new TreeMap<>();
   final Map<Long, CertificateEntity> certificates = new TreeMap<>();
   final Map<Long, SecurityRuleEntity> securityRules = new TreeMap<>();
+  final Map<Long, SiteCommandEntity> siteCommands = new TreeMap<>();
 
   /**
    * What the API has created, by kind, then by name (a site's domain for its workers and
@@ -42,6 +43,7 @@ final class ForgeState {
     WORKERS("workers"),
     CERTIFICATES("certificates"),
     SECURITY_RULES("securityRules"),
+    SITE_COMMANDS("siteCommands"),
     DEPLOYMENTS("deployments");
 
     final String key;
@@ -85,6 +87,7 @@ final class ForgeState {
     workers.clear();
     certificates.clear();
     securityRules.clear();
+    siteCommands.clear();
   }
 
   /** Drops what has finished disappearing: removed sites and failed certificates. */
@@ -199,6 +202,7 @@ final class ForgeState {
     workers.values().removeIf(w -> w.siteId == site.id);
     certificates.values().removeIf(c -> c.siteId == site.id);
     securityRules.values().removeIf(r -> r.siteId == site.id);
+    siteCommands.values().removeIf(c -> c.siteId == site.id);
   }
 
   private void dropSite(long siteId) {
@@ -207,6 +211,7 @@ final class ForgeState {
     workers.values().removeIf(w -> w.siteId == siteId);
     certificates.values().removeIf(c -> c.siteId == siteId);
     securityRules.values().removeIf(r -> r.siteId == siteId);
+    siteCommands.values().removeIf(c -> c.siteId == siteId);
   }
 
   /** Deletes a server with everything on it. */

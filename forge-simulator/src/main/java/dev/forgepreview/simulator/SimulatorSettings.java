@@ -24,6 +24,8 @@ public final class SimulatorSettings {
   private volatile Duration deployQueueDuration = Duration.ofSeconds(2);
   private volatile Duration deployDuration = Duration.ofSeconds(60);
   private volatile Duration deployTimeout = Duration.ofMinutes(10);
+  private volatile Duration siteCommandQueueDuration = Duration.ofSeconds(2);
+  private volatile Duration siteCommandDuration = Duration.ofSeconds(10);
   private volatile int rateLimitPerMinute = 60;
   private volatile boolean sendRetryAfter = true;
   private volatile boolean rejectConcurrentDeploys = true;
@@ -53,6 +55,8 @@ public final class SimulatorSettings {
     deployQueueDuration = other.deployQueueDuration;
     deployDuration = other.deployDuration;
     deployTimeout = other.deployTimeout;
+    siteCommandQueueDuration = other.siteCommandQueueDuration;
+    siteCommandDuration = other.siteCommandDuration;
     rateLimitPerMinute = other.rateLimitPerMinute;
     sendRetryAfter = other.sendRetryAfter;
     rejectConcurrentDeploys = other.rejectConcurrentDeploys;
@@ -147,6 +151,26 @@ public final class SimulatorSettings {
 
   public SimulatorSettings certificateActivationDuration(Duration value) {
     certificateActivationDuration = checked(value);
+    return this;
+  }
+
+  /** How long a new site command stays {@code waiting} (inferred). */
+  public Duration siteCommandQueueDuration() {
+    return siteCommandQueueDuration;
+  }
+
+  public SimulatorSettings siteCommandQueueDuration(Duration value) {
+    siteCommandQueueDuration = checked(value);
+    return this;
+  }
+
+  /** How long a site command stays {@code running} (inferred). */
+  public Duration siteCommandDuration() {
+    return siteCommandDuration;
+  }
+
+  public SimulatorSettings siteCommandDuration(Duration value) {
+    siteCommandDuration = checked(value);
     return this;
   }
 

@@ -40,9 +40,7 @@ final class SiteRoutes {
   private Response list(Router.ApiCall call) {
     state.server(call.id(0));
     List<Map<String, Object>> sites =
-        ForgeState.select(state.sites, s -> s.serverId == call.id(0)).stream()
-            .map(s -> views.site(s, call.now()))
-            .toList();
+        views.sites(ForgeState.select(state.sites, s -> s.serverId == call.id(0)), call.now());
     return Response.json(Map.of("sites", sites));
   }
 

@@ -154,6 +154,41 @@ class DeploymentTest {
         .isEqualTo("failed");
   }
 
+  @Test
+  void theSiteListShowsEachSiteItsOwnDeploymentAndCertificateAsItsOwnViewDoes() {
+    ForgeApi api = new ForgeApi(forge.simulator());
+    long serverId = forge.simulator().seedServer("list");
+    String deployed =
+        "servers/" + serverId + "/sites/" + api.createSiteWithRepository(serverId, "d.test");
+    String secured =
+        "servers/" + serverId + "/sites/" + api.createSiteWithRepository(serverId, "s.test");
+    String plain = "servers/" + serverId + "/sites/" + api.createSite(serverId, "p.test");
+    assertThat(api.post(deployed + "/deployment/deploy").status()).isEqualTo(200);
+    api.post(
+        secured + "/certificates/letsencrypt",
+        java.util.Map.of("domains", java.util.List.of("s.test")));
+    forge.manualClock().advance(Duration.ofSeconds(2));
+
+    JsonNode list = api.get("servers/" + serverId + "/sites").json().get("sites");
+    assertThat(list).hasSize(3);
+    for (JsonNode listed : list) {
+      String path = "servers/" + serverId + "/sites/" + listed.get("id").asLong();
+      assertThat(listed).as(path).isEqualTo(api.get(path).json().get("site"));
+    }
+    assertThat(list)
+        .extracting(s -> s.get("name").asText() + " " + s.get("deployment_status").asText())
+        .contains("d.test deploying", "p.test null", "s.test null");
+    forge.manualClock().advance(Duration.ofSeconds(60));
+    JsonNode later = api.get("servers/" + serverId + "/sites").json().get("sites");
+    assertThat(later)
+        .extracting(s -> s.get("name").asText() + " " + s.get("is_secured").asBoolean())
+        .containsExactlyInAnyOrder("d.test false", "s.test true", "p.test false");
+    for (JsonNode listed : later) {
+      String path = "servers/" + serverId + "/sites/" + listed.get("id").asLong();
+      assertThat(listed).as(path).isEqualTo(api.get(path).json().get("site"));
+    }
+  }
+
   private static String siteWithRepository(ForgeApi api) {
     long serverId = forge.simulator().seedServer("main");
     return "servers/" + serverId + "/sites/" + api.createSiteWithRepository(serverId, "a.test");

@@ -65,6 +65,8 @@ public final class RepositorySettings {
       Pattern.compile("(https?://\\S+|\\$\\{env:[A-Za-z_][A-Za-z0-9_]*})");
   private static final Pattern CRON = Pattern.compile("[0-9A-Za-z*/,?-]+( +[0-9A-Za-z*/,?-]+){4}");
   private static final Pattern BASIC_AUTH_USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern PREVIEW_FILE_PATH =
+      Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
   private static final Set<String> TOP_LEVEL = Set.of("defaults", "repositories");
   private static final JsonNode BUILT_IN = readBuiltInDefaults();
 
@@ -474,6 +476,34 @@ public final class RepositorySettings {
             "basicAuth.password",
             "must be \"${env:NAME}\" (read from the worker's environment) or left out (a password"
                 + " derived per preview): a password is never written into this file");
+      }
+    }
+    if (s.previewFile() != null) {
+      PreviewSettings.PreviewFile file = s.previewFile();
+      String path = file.path();
+      if (path == null
+          || path.length() > 200
+          || !PREVIEW_FILE_PATH.matcher(path).matches()
+          || List.of(path.split("/")).stream()
+              .anyMatch(part -> part.equals("..") || part.equals("."))) {
+        problems.put(
+            "previewFile.path",
+            "must be a relative path in the repository (segments of [A-Za-z0-9._-], no . or ..)");
+      }
+      if (file.allow() == null || file.allow().contains(null)) {
+        problems.put("previewFile.allow", "must be a list of environment, setup, deploy, services");
+      } else if (s.effectiveBackend() == PreviewSettings.Backend.COMPOSE) {
+        if (file.allow().stream()
+            .anyMatch(part -> part != PreviewSettings.PreviewFilePart.SERVICES)) {
+          problems.put(
+              "previewFile.allow",
+              "may hold only services with backend: compose (environment, setup and deploy are"
+                  + " applied by the Forge backend)");
+        }
+      } else if (file.allows(PreviewSettings.PreviewFilePart.SERVICES)) {
+        problems.put(
+            "previewFile.allow",
+            "services is for backend: compose (extra services in its generated compose file)");
       }
     }
     if (s.certificate() == PreviewSettings.CertificateMode.WILDCARD) {

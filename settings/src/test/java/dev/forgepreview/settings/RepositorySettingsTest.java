@@ -79,6 +79,29 @@ class RepositorySettingsTest {
   }
 
   @Test
+  void aComposeRepositoryMayAllowOnlyThePreviewFilesServices() {
+    String compose =
+        "repositories:\n  acme/api:\n    backend: compose\n    domain: p.dev\n"
+            + "    compose: {host: h.dev, sshUser: deploy, root: /srv/p,"
+            + " nginxConfigDirectory: /etc/nginx/p}\n";
+    PreviewSettings s =
+        parse(compose + "    previewFile: {allow: [services]}\n").find("acme", "api").orElseThrow();
+    assertThat(s.previewFile().allow()).containsExactly(PreviewSettings.PreviewFilePart.SERVICES);
+    assertThat(s.previewFile().allows(PreviewSettings.PreviewFilePart.SERVICES)).isTrue();
+    assertThatThrownBy(() -> parse(compose + "    previewFile: {allow: [services, environment]}\n"))
+        .hasMessageContaining(
+            "acme/api.previewFile.allow may hold only services with backend:" + " compose");
+    assertThatThrownBy(() -> parse(compose + "    previewFile: {allow: [setup]}\n"))
+        .hasMessageContaining("acme/api.previewFile.allow may hold only services");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "repositories:\n  acme/shop:\n    domain: d.dev\n"
+                        + "    previewFile: {allow: [deploy, services]}\n"))
+        .hasMessageContaining("acme/shop.previewFile.allow services is for backend: compose");
+  }
+
+  @Test
   void aComposeRepositoryWithoutItsHostOrWithATypoIsRefused() {
     assertThatThrownBy(
             () -> parse("repositories:\n  acme/api: {backend: compose, domain: p.dev}\n"))
@@ -342,6 +365,55 @@ class RepositorySettingsTest {
                         basicAuth: {password: "${env:X}"}
                     """))
         .hasMessageContaining("acme/shop.basicAuth.username is required");
+  }
+
+  @Test
+  void thePreviewFileIsNotReadUnlessARepositoryAllowsParts() {
+    RepositorySettings settings =
+        parse(
+            """
+            defaults: {domain: d.dev}
+            repositories:
+              acme/shop:
+                previewFile: {allow: [environment, deploy]}
+              acme/blog:
+                previewFile: {path: ci/preview.yml, allow: [SETUP]}
+              acme/open: {}
+            """);
+    PreviewSettings.PreviewFile shop = settings.find("acme/shop").orElseThrow().previewFile();
+    assertThat(shop.path()).isEqualTo(".forge-preview.yml");
+    assertThat(shop.allow())
+        .containsExactly(
+            PreviewSettings.PreviewFilePart.ENVIRONMENT, PreviewSettings.PreviewFilePart.DEPLOY);
+    assertThat(settings.find("acme/blog").orElseThrow().previewFile().path())
+        .isEqualTo("ci/preview.yml");
+    assertThat(settings.find("acme/blog").orElseThrow().previewFile().allow())
+        .containsExactly(PreviewSettings.PreviewFilePart.SETUP);
+    assertThat(settings.find("acme/open").orElseThrow().previewFile().enabled()).isFalse();
+
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        previewFile: {path: ../secrets.yml, allow: [setup]}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("acme/shop.previewFile.path must be a relative path");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
+                    defaults: {domain: d.dev}
+                    repositories:
+                      acme/shop:
+                        previewFile: {allow: [services]}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("acme/shop")
+        .hasMessageContaining("previewFile");
   }
 
   @Test

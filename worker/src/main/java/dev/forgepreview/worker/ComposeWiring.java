@@ -1,6 +1,8 @@
 package dev.forgepreview.worker;
 
 import dev.forgepreview.activities.compose.ComposeActivitiesImpl;
+import dev.forgepreview.activities.compose.PreviewFileServices;
+import dev.forgepreview.activities.secrets.BasicAuthCredentials;
 import dev.forgepreview.activities.ssh.SshConnector;
 import dev.forgepreview.activities.ssh.SshSettings;
 import dev.forgepreview.settings.Env;
@@ -17,8 +19,15 @@ import io.temporal.failure.ApplicationFailure;
 final class ComposeWiring {
   private ComposeWiring() {}
 
+  /**
+   * @param previewFiles reads the preview file's extra services (GitHub's contents API); null
+   *     without GitHub, and a preview asking for services is refused
+   */
   static ComposeActivities fromEnvironment(
-      Env env, java.util.function.Function<String, java.util.Map<String, String>> configured) {
+      Env env,
+      java.util.function.Function<String, java.util.Map<String, String>> configured,
+      BasicAuthCredentials basicAuth,
+      PreviewFileServices previewFiles) {
     boolean keyConfigured =
         env.get(SshSettings.ENV_PRIVATE_KEY).isPresent()
             || env.get(SshSettings.ENV_PRIVATE_KEY_FILE).isPresent();
@@ -28,7 +37,9 @@ final class ComposeWiring {
     return new ComposeActivitiesImpl(
         new SshConnector(SshSettings.fromEnvironment(env.asMap())),
         name -> PreviewWorker.previewVisible(name) ? env.asMap().get(name) : null,
-        configured);
+        configured,
+        basicAuth,
+        previewFiles);
   }
 
   /** Answers when no SSH key is configured; compensations have nothing to remove. */

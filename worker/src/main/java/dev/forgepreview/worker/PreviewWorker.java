@@ -3,12 +3,14 @@ package dev.forgepreview.worker;
 import dev.forgepreview.activities.forge.ForgeActivitiesImpl;
 import dev.forgepreview.activities.forge.ForgeClient;
 import dev.forgepreview.activities.forge.ForgeClientConfig;
+import dev.forgepreview.activities.forge.PreviewFileValues;
 import dev.forgepreview.activities.forge.SiteAccessActivitiesImpl;
 import dev.forgepreview.activities.github.GitHubActivitiesImpl;
 import dev.forgepreview.activities.github.GitHubClient;
 import dev.forgepreview.activities.github.GitHubConfig;
 import dev.forgepreview.activities.github.GitHubCredentials;
 import dev.forgepreview.activities.github.LoggingGitHubActivities;
+import dev.forgepreview.activities.github.PreviewFiles;
 import dev.forgepreview.activities.health.HealthActivitiesImpl;
 import dev.forgepreview.activities.notify.NotificationActivitiesImpl;
 import dev.forgepreview.activities.secrets.BasicAuthCredentials;
@@ -83,6 +85,7 @@ public final class PreviewWorker implements AutoCloseable {
     PreviewSecrets secrets = PreviewSecrets.fromString(config.previewSecretKey());
     BasicAuthCredentials basicAuth =
         basicAuthCredentials(secrets, config.env().asMap(), () -> config.repositories().get());
+    Optional<GitHubClient> gitHubClient = gitHubClient(config);
     Worker main = factory.newWorker(PreviewIds.TASK_QUEUE);
     main.registerWorkflowImplementationTypes(
         PreviewEnvironmentWorkflowImpl.class,
@@ -93,8 +96,10 @@ public final class PreviewWorker implements AutoCloseable {
         databaseClone,
         ComposeWiring.fromEnvironment(
             config.env(),
-            repository -> config.repositories().get().environment(repository).orElse(null)),
-        github(config),
+            repository -> config.repositories().get().environment(repository).orElse(null),
+            basicAuth,
+            gitHubClient.map(PreviewFiles::new).orElse(null)),
+        github(gitHubClient),
         new HealthActivitiesImpl(basicAuth),
         new SettingsActivitiesImpl(config.repositories()),
         new CleanupActivitiesImpl(client),
@@ -139,7 +144,8 @@ public final class PreviewWorker implements AutoCloseable {
                     .get()
                     .find(repository)
                     .map(settings -> Optional.ofNullable(settings.deployScript()))
-                    .orElse(null)));
+                    .orElse(null),
+            gitHubClient.<PreviewFileValues>map(PreviewFiles::new).orElse(PreviewFileValues.NONE)));
 
     this.cleanup =
         new CleanupSchedule(
@@ -220,13 +226,17 @@ public final class PreviewWorker implements AutoCloseable {
           "TEMPORAL_TLS",
           "GITHUB_WEBHOOK_SECRET");
 
-  private static GitHubActivities github(WorkerConfig config) {
+  /** One GitHub client for the worker's activities; empty without credentials (dev mode). */
+  private static Optional<GitHubClient> gitHubClient(WorkerConfig config) {
     return GitHubCredentials.fromEnvironment(config.env().asMap(), Clock.systemUTC())
-        .<GitHubActivities>map(
+        .map(
             credentials ->
-                new GitHubActivitiesImpl(
-                    new GitHubClient(
-                        GitHubConfig.fromEnvironment(config.env().asMap()), credentials)))
+                new GitHubClient(GitHubConfig.fromEnvironment(config.env().asMap()), credentials));
+  }
+
+  private static GitHubActivities github(Optional<GitHubClient> client) {
+    return client
+        .<GitHubActivities>map(GitHubActivitiesImpl::new)
         .orElseGet(
             () -> {
               log.warn(

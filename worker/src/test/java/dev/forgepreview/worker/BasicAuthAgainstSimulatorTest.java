@@ -27,7 +27,6 @@ import dev.forgepreview.workflows.PreviewStatus;
 import dev.forgepreview.workflows.StepRecord;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -68,13 +67,7 @@ class BasicAuthAgainstSimulatorTest {
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (String keyword : new String[] {"PreviewRepository", "PreviewPhase"}) {
-      env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
-    env.registerSearchAttribute(
-        PreviewIds.QUEUE_POSITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env = PreviewTestEnvironment.create();
     forge =
         ForgeSimulator.builder()
             .token("sim-token-abc")

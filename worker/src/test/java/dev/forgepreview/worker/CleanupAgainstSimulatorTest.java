@@ -32,7 +32,6 @@ import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.SettingsActivities;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -84,12 +83,7 @@ class CleanupAgainstSimulatorTest {
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (String keyword : new String[] {"PreviewRepository", "PreviewPhase"}) {
-      env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
-    env.registerSearchAttribute("PreviewQueuePosition", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env = PreviewTestEnvironment.create();
     forge =
         ForgeSimulator.builder().token("sim-token-abc").clock(new TestServiceClock(env)).build();
     forge.start();

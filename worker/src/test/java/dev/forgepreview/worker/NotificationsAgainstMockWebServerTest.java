@@ -24,7 +24,6 @@ import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.HealthActivities;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -71,12 +70,7 @@ class NotificationsAgainstMockWebServerTest {
   @BeforeEach
   void start() throws Exception {
     hook.start();
-    env = TestWorkflowEnvironment.newInstance();
-    env.registerSearchAttribute("PreviewRepository", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    env.registerSearchAttribute("PreviewPhase", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
-    env.registerSearchAttribute(
-        PreviewIds.QUEUE_POSITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env = PreviewTestEnvironment.create();
     // Provisioning fails at its first step: the preview ends FAILED after its rollback.
     when(forge.createServer(any()))
         .thenThrow(

@@ -28,7 +28,6 @@ import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
 import dev.forgepreview.workflows.activities.HealthActivities;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -69,12 +68,7 @@ class PinnedDeploymentAgainstSimulatorTest {
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (String keyword : new String[] {"PreviewRepository", "PreviewPhase"}) {
-      env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
-    env.registerSearchAttribute("PreviewQueuePosition", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env = PreviewTestEnvironment.create();
     forge =
         ForgeSimulator.builder()
             .token("sim-token-abc")

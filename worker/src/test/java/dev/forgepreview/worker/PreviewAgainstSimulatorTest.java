@@ -27,7 +27,6 @@ import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.HealthActivities;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -77,12 +76,7 @@ class PreviewAgainstSimulatorTest {
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (String keyword : new String[] {"PreviewRepository", "PreviewPhase"}) {
-      env.registerSearchAttribute(keyword, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env.registerSearchAttribute("PreviewPullRequest", IndexedValueType.INDEXED_VALUE_TYPE_INT);
-    env.registerSearchAttribute("PreviewQueuePosition", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    env = PreviewTestEnvironment.create();
     forge =
         ForgeSimulator.builder().token("sim-token-abc").clock(new TestServiceClock(env)).build();
     forge.start();

@@ -13,6 +13,9 @@ public final class Admission {
   /** The Redis database pool's name in a coordinator. */
   public static final String REDIS_POOL = "redis";
 
+  /** The compose host's port pool's name in a coordinator ({@code admission:host:{host}}). */
+  public static final String PORT_POOL = "port";
+
   /**
    * A preview asks for a slot. {@code cap}: the repository's {@code maxConcurrentPreviews} (0: no
    * limit); {@code pools}: one integer wanted from each named pool, with the pool's inclusive range

@@ -332,6 +332,9 @@ public class AdmissionWorkflowImpl implements AdmissionWorkflow {
       IntegerPool pool = pool(e.getKey(), e.getValue());
       OptionalInt free = pool.next(waiter.previewId());
       if (free.isEmpty()) {
+        if (Admission.PORT_POOL.equals(e.getKey())) {
+          return "no free port on this host (" + pool.range() + " all in use)";
+        }
         String what = Admission.REDIS_POOL.equals(e.getKey()) ? "Redis database" : e.getKey();
         return "no free " + what + " on this server (" + pool.range() + " all in use)";
       }

@@ -4,18 +4,23 @@ import dev.forgepreview.workflows.Compensations.Resource;
 import dev.forgepreview.workflows.PreviewSettings.ComposeHost;
 import dev.forgepreview.workflows.PreviewSettings.Routing;
 import dev.forgepreview.workflows.activities.ComposeActivities;
+import dev.forgepreview.workflows.activities.ComposeActivities.BasicAuthFor;
 import dev.forgepreview.workflows.activities.ComposeActivities.CheckoutRequest;
 import dev.forgepreview.workflows.activities.ComposeActivities.CheckoutResult;
 import dev.forgepreview.workflows.activities.ComposeActivities.ComposeFile;
 import dev.forgepreview.workflows.activities.ComposeActivities.ComposeTarget;
 import dev.forgepreview.workflows.activities.ComposeActivities.ComposeUpRequest;
 import dev.forgepreview.workflows.activities.ComposeActivities.NginxSiteRequest;
+import dev.forgepreview.workflows.activities.ComposeActivities.PreviewServices;
 import dev.forgepreview.workflows.activities.ComposeActivities.RenderComposeRequest;
 import dev.forgepreview.workflows.activities.GitHubActivities;
+import dev.forgepreview.workflows.activities.GitHubActivities.PreviewFileContent;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
+import dev.forgepreview.workflows.activities.GitHubActivities.ReadPreviewFileRequest;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,13 +30,31 @@ import java.util.Map;
  * before it runs, and a failure surfaces as {@link StepRunner.StepFailed}.
  *
  * <p>Steps: check out the exact sha into the work directory (compensation: remove it and release
- * the port), write the compose file, build and start (compensation: {@code down -v}), wait for HTTP
- * on the app's port, publish the nginx file (compensation: remove it and reload).
+ * the port's claim), write the compose file, build and start (compensation: {@code down -v}), wait
+ * for HTTP on the app's port, publish the nginx file, with basic auth when the repository asks for
+ * it (compensation: remove it, its htpasswd file, and reload). The port comes from the host's
+ * admission coordinator ({@link PreviewState#grantedPort}).
  */
 final class ComposePipeline {
   private static final Duration SHORT_STEP = Duration.ofMinutes(10);
   private static final String DEFAULT_BUILD = "PT30M";
   private static final String DEFAULT_HEALTH = "PT5M";
+
+  /**
+   * Version 1: a repository with {@code basicAuth} gets an htpasswd file beside the preview's nginx
+   * file and {@code auth_basic} in it; the password is looked up or derived inside the activity.
+   */
+  private static final String COMPOSE_BASIC_AUTH = "compose-basic-auth";
+
+  /**
+   * Version 1: a repository whose {@code previewFile.allow} holds {@code services} reads its
+   * preview file at each deployed commit ({@code read-preview-file}, before the checkout) and the
+   * compose file gets its extra services; only their names travel through history, the activity
+   * writing the compose file reads the definitions again at the same sha. Repositories without it
+   * never ask for this version.
+   */
+  static final String COMPOSE_SERVICES = "compose-services";
+
   private final PreviewState state;
   private final StepRunner steps;
   private final Compensations compensations;
@@ -71,7 +94,7 @@ final class ComposePipeline {
         new ComposeResources(
             host.host(),
             project,
-            ComposeNames.port(settings, number),
+            state.grantedPort != null ? state.grantedPort : ComposeNames.port(settings, number),
             host.root() + "/" + project,
             null,
             null,
@@ -79,20 +102,30 @@ final class ComposePipeline {
 
     build(state.headSha, 1);
 
+    // Basic auth only with the version that knows it: older runs publish the open site they did.
+    boolean protect =
+        settings.basicAuth() != null
+            && Workflow.getVersion(COMPOSE_BASIC_AUTH, Workflow.DEFAULT_VERSION, 1) >= 1;
     compensations.register(Resource.NGINX_SITE);
     steps.critical(
         "publish-nginx-site",
         () -> {
-          compose("6 Publish the nginx site of " + project, SHORT_STEP)
+          compose(
+                  "6 Publish the nginx site of " + project + (protect ? " with basic auth" : ""),
+                  SHORT_STEP)
               .publishNginxSite(
                   new NginxSiteRequest(
                       target(state, state.requestId("publish-nginx-site")),
                       nginxDomain(state),
                       settings.compose().routing() == Routing.PATH
                           ? ComposeNames.pathPrefix(number)
-                          : null));
+                          : null,
+                      protect ? new BasicAuthFor(settings.repository(), state.previewId) : null));
           return null;
         });
+    if (protect) {
+      state.access = "basic auth, user " + settings.basicAuth().username();
+    }
   }
 
   /** Every later update: the same checkout, compose file, build and health check. */
@@ -104,6 +137,8 @@ final class ComposePipeline {
   private void build(String sha, int generation) {
     String suffix = generation == 1 ? "" : "#" + generation;
     String project = state.compose.project();
+    // Before the checkout: a malformed file fails the first deployment with nothing to roll back.
+    PreviewServices services = readPreviewFile("read-preview-file" + suffix, sha);
     if (generation == 1) {
       compensations.register(Resource.WORK_DIRECTORY);
     }
@@ -129,7 +164,8 @@ final class ComposePipeline {
                         new RenderComposeRequest(
                             target(state, state.requestId(renderStep)),
                             environment(),
-                            state.settings.repository())));
+                            state.settings.repository(),
+                            services)));
     state.compose = state.compose.withComposeFile(file.path(), file.source());
 
     if (generation == 1) {
@@ -171,6 +207,56 @@ final class ComposePipeline {
   }
 
   /**
+   * Reads the preview file at {@code sha} when the repository allows its {@code services}
+   * (critical: a malformed file fails the step with the file's line); the services' names, or null
+   * for none.
+   */
+  private PreviewServices readPreviewFile(String step, String sha) {
+    PreviewSettings.PreviewFile file = state.settings.previewFile();
+    if (file == null
+        || !file.allows(PreviewSettings.PreviewFilePart.SERVICES)
+        || Workflow.getVersion(COMPOSE_SERVICES, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return null;
+    }
+    String path = file.pathOrDefault();
+    PreviewFileContent content =
+        steps.critical(
+            step,
+            () ->
+                Workflow.newActivityStub(
+                        GitHubActivities.class,
+                        state.options.shortCall(
+                            "Read " + path + " at " + FailureText.shortSha(sha)))
+                    .readPreviewFile(
+                        new ReadPreviewFileRequest(
+                            state.requestId(step),
+                            state.pullRequestRef(),
+                            sha,
+                            path,
+                            file.allow().stream()
+                                .map(PreviewSettings.PreviewFilePart::value)
+                                .toList())));
+    state.previewFile = content;
+    if (content.ignoredReason() != null) {
+      state.warnings.add(step + ": " + path + " ignored: " + content.ignoredReason());
+    }
+    if (content.notAllowed() != null && !content.notAllowed().isEmpty()) {
+      state.warnings.add(
+          step
+              + ": "
+              + path
+              + " holds "
+              + String.join(", ", content.notAllowed())
+              + ", which the repositories file does not allow: ignored");
+    }
+    List<String> names = content.services();
+    if (names == null || names.isEmpty()) {
+      return null;
+    }
+    return new PreviewServices(state.settings.repository(), content.sha(), path, names);
+  }
+
+  /**
    * What the workflow adds to the app's environment; the activity adds the configured {@code
    * environment:} values (they never travel through history).
    */
@@ -181,13 +267,21 @@ final class ComposePipeline {
     return env;
   }
 
-  /** The request every compose activity gets; the same one for an action and its compensation. */
+  /**
+   * The request every compose activity gets; the same one for an action and its compensation. The
+   * port is the one the preview carries (granted by its host's coordinator, or {@code portBase +
+   * number % portCount} in runs from before that).
+   */
   static ComposeTarget target(PreviewState state, String requestId) {
     return new ComposeTarget(
         requestId,
         state.settings.compose(),
         ComposeNames.project(state.settings, state.number()),
-        ComposeNames.port(state.settings, state.number()));
+        state.compose != null
+            ? state.compose.port()
+            : state.grantedPort != null
+                ? state.grantedPort
+                : ComposeNames.port(state.settings, state.number()));
   }
 
   /** The host name nginx answers to: the preview's own, or the shared domain for path routing. */

@@ -82,6 +82,14 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
    */
   private static final String ADMISSION = "admission";
 
+  /**
+   * Version 1: a compose preview asks its host's coordinator ({@code admission:host:{host}}) and
+   * takes its app's port from the coordinator's {@code port} pool, unique among the live previews
+   * on that host and released when its teardown ends. Runs recorded before it ask their
+   * repository's coordinator and take {@code portBase + number % portCount}.
+   */
+  private static final String COMPOSE_PORT_POOL = "compose-port-pool";
+
   /** The coordinator this preview asked, or holds a slot of; null: none (older runs). */
   private String admissionCoordinator;
 
@@ -485,7 +493,9 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
         new UpdateFailure(
             failedSha, state.branch, e.step(), e.getMessage(), e.log(), PreviewState.now());
     state.updateDetails();
-    boolean siteTouched = !e.step().startsWith("deploy-script");
+    // Reading the preview file touches nothing; writing the script alone changes no running code.
+    boolean siteTouched =
+        !e.step().startsWith("deploy-script") && !e.step().startsWith("read-preview-file");
     if (!siteTouched || previousSha == null) {
       return;
     }
@@ -641,10 +651,19 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
   private boolean awaitAdmission() {
     PreviewSettings settings = state.settings;
     AdmissionSettings rules = settings.admissionOrDefaults();
+    boolean portPool =
+        isCompose() && Workflow.getVersion(COMPOSE_PORT_POOL, Workflow.DEFAULT_VERSION, 1) >= 1;
     admissionCoordinator =
-        PreviewIds.admissionId(state.request.owner(), state.request.repo(), settings);
+        portPool
+            ? PreviewIds.composeHostAdmissionId(settings.compose().host())
+            : PreviewIds.admissionId(state.request.owner(), state.request.repo(), settings);
     Map<String, IntRange> pools = new HashMap<>();
-    if (settings.mode() == PreviewSettings.Mode.SHARED) {
+    if (portPool) {
+      PreviewSettings.ComposeHost host = settings.compose();
+      pools.put(
+          Admission.PORT_POOL,
+          new IntRange(host.portBase(), host.portBase() + Math.max(1, host.portCount()) - 1));
+    } else if (settings.mode() == PreviewSettings.Mode.SHARED) {
       pools.put(
           Admission.REDIS_POOL,
           new IntRange(rules.redisFirstDatabase(), rules.redisLastDatabase()));
@@ -702,6 +721,8 @@ public class PreviewEnvironmentWorkflowImpl implements PreviewEnvironmentWorkflo
     if (redis != null) {
       state.names = state.names.withRedisDatabase(redis);
     }
+    state.grantedPort =
+        grant.allocated() == null ? null : grant.allocated().get(Admission.PORT_POOL);
     // The lifetime counts from the admission, not from the request.
     state.expiresAtMillis += Workflow.currentTimeMillis() - queuedAt;
     if (pendingUpdate != null && pendingUpdate.headSha() != null) {

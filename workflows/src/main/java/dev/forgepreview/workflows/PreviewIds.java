@@ -91,6 +91,18 @@ public final class PreviewIds {
     return ADMISSION_PREFIX + owner.toLowerCase(Locale.ROOT) + ':' + repo.toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The admission coordinator of every compose preview on one host, whatever its repository: {@code
+   * admission:host:{host}}, lower-cased. It hands out the host's ports (pool {@value
+   * Admission#PORT_POOL}) and holds each repository's cap and circuit breaker.
+   */
+  public static String composeHostAdmissionId(String host) {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("a compose host is needed");
+    }
+    return ADMISSION_PREFIX + "host:" + host.toLowerCase(Locale.ROOT);
+  }
+
   /** Whether a workflow id follows {@link #workflowId}. */
   public static boolean isPreviewWorkflowId(String id) {
     return id != null && id.startsWith(PREFIX) && id.split(":", -1).length == 4;

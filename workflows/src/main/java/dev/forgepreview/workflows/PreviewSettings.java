@@ -48,7 +48,8 @@ public record PreviewSettings(
     AdmissionSettings admission,
     Snapshot snapshot,
     BasicAuth basicAuth,
-    WildcardCertificate wildcardCertificate) {
+    WildcardCertificate wildcardCertificate,
+    PreviewFile previewFile) {
 
   /** The snapshot settings, the defaults where none are set (settings carried by older runs). */
   public Snapshot snapshotOrDefaults() {
@@ -180,6 +181,7 @@ public record PreviewSettings(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -235,7 +237,8 @@ public record PreviewSettings(
         admission,
         snapshot,
         basicAuth,
-        wildcardCertificate);
+        wildcardCertificate,
+        previewFile);
   }
 
   public enum Mode {
@@ -384,6 +387,64 @@ public record PreviewSettings(
     /** Whether the password is derived per preview rather than configured. */
     public boolean generated() {
       return password == null || password.isBlank();
+    }
+  }
+
+  /**
+   * The repository's own preview file ({@code .forge-preview.yml}), read from the pull request's
+   * exact commit: which of its parts a pull request may use. An empty {@code allow} (the default)
+   * means the file is not read at all; a pull request from a fork may use none of them.
+   *
+   * @param path the file's path in the repository
+   * @param allow the parts the file may hold and that are applied
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record PreviewFile(String path, List<PreviewFilePart> allow) {
+    public static final String DEFAULT_PATH = ".forge-preview.yml";
+
+    /** Whether the file is read at all. */
+    public boolean enabled() {
+      return allow != null && !allow.isEmpty();
+    }
+
+    public boolean allows(PreviewFilePart part) {
+      return allow != null && allow.contains(part);
+    }
+
+    /** The path, the default where none is set. */
+    public String pathOrDefault() {
+      return path == null || path.isBlank() ? DEFAULT_PATH : path;
+    }
+  }
+
+  /** What a preview file may hold (README, The preview file). */
+  public enum PreviewFilePart {
+    /** {@code environment:} keys and values written into the site's {@code .env}. */
+    ENVIRONMENT,
+    /** {@code setup:} commands run once, after the first deployment, as Forge site commands. */
+    SETUP,
+    /** {@code deploy:} commands appended to every deployment's script. */
+    DEPLOY,
+    /** {@code services:} extra services in the generated compose file (compose backend only). */
+    SERVICES;
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static PreviewFilePart of(String value) {
+      if (value == null) {
+        return null;
+      }
+      for (PreviewFilePart part : values()) {
+        if (part.value().equalsIgnoreCase(value.trim())) {
+          return part;
+        }
+      }
+      throw new IllegalArgumentException(
+          "'" + value + "' is not one of environment, setup, deploy, services");
+    }
+
+    @JsonValue
+    public String value() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 

@@ -49,6 +49,13 @@ final class PreviewState {
    */
   String access;
 
+  /**
+   * The app's port on the compose host as the admission coordinator granted it (its {@code port}
+   * pool); null for a Forge preview and for runs that take {@code portBase + number % portCount}.
+   * Once the pipeline ran, {@link #compose} carries it.
+   */
+  Integer grantedPort;
+
   /** Who asked for a fresh preview while this one was ending; it starts once this run is done. */
   String startAfterTeardown;
 
@@ -72,6 +79,9 @@ final class PreviewState {
 
   /** Deployments started in this run, failed ones included: numbers the deploy steps. */
   int deployAttempts;
+
+  /** The preview file read for the commit being deployed; null: not read (not enabled). */
+  dev.forgepreview.workflows.activities.GitHubActivities.PreviewFileContent previewFile;
 
   PreviewStatus status() {
     return new PreviewStatus(

@@ -8,6 +8,7 @@ import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult
 import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.ForgeActivities.AwaitDeploymentRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.AwaitServerRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.AwaitSiteCommandRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.CreateDatabaseRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.CreateDatabaseUserRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.CreateQueueWorkerRequest;
@@ -20,14 +21,18 @@ import dev.forgepreview.workflows.activities.ForgeActivities.DeploymentRef;
 import dev.forgepreview.workflows.activities.ForgeActivities.GrantDatabaseRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.InstallRepositoryRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.ObtainCertificateRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.PreviewFileEnvironment;
 import dev.forgepreview.workflows.activities.ForgeActivities.ServerRef;
+import dev.forgepreview.workflows.activities.ForgeActivities.SiteCommandRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.SiteHealth;
 import dev.forgepreview.workflows.activities.ForgeActivities.SiteHealthRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.SiteRef;
 import dev.forgepreview.workflows.activities.ForgeActivities.WriteDeploymentScriptRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.WriteEnvironmentRequest;
 import dev.forgepreview.workflows.activities.GitHubActivities;
+import dev.forgepreview.workflows.activities.GitHubActivities.PreviewFileContent;
 import dev.forgepreview.workflows.activities.GitHubActivities.PullRequestHead;
+import dev.forgepreview.workflows.activities.GitHubActivities.ReadPreviewFileRequest;
 import dev.forgepreview.workflows.activities.HealthActivities;
 import dev.forgepreview.workflows.activities.HealthActivities.ConnectivityRequest;
 import dev.forgepreview.workflows.activities.SiteAccessActivities;
@@ -35,6 +40,7 @@ import dev.forgepreview.workflows.activities.SiteAccessActivities.InstallCertifi
 import dev.forgepreview.workflows.activities.SiteAccessActivities.ProtectSiteRequest;
 import io.temporal.workflow.Workflow;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,6 +70,14 @@ final class ProvisioningPipeline {
    * recorded before it cloned the live master.
    */
   private static final String CLONE_FROM_SNAPSHOT = "clone-from-snapshot";
+
+  /**
+   * Version 1: a repository whose {@code previewFile.allow} is not empty reads its preview file at
+   * each deployed commit ({@code read-preview-file}), writes its environment, appends its deploy
+   * commands to the script and runs its setup commands after the first deployment ({@code
+   * setup-commands}). Repositories without it never ask for this version.
+   */
+  static final String PREVIEW_FILE = "preview-file";
 
   private final PreviewState state;
   private final StepRunner steps;
@@ -98,6 +112,8 @@ final class ProvisioningPipeline {
       }
     }
     String repository = sourceRepository;
+    // Before anything is created: a malformed file fails the preview with nothing to roll back.
+    readPreviewFile("read-preview-file", state.headSha);
     long serverId = server(settings);
 
     PreviewResourceNames names = state.names;
@@ -181,15 +197,7 @@ final class ProvisioningPipeline {
     steps.optional(
         "write-environment",
         () -> {
-          forge("9 Write the environment file")
-              .writeEnvironment(
-                  new WriteEnvironmentRequest(
-                      state.requestId("write-environment"),
-                      serverId,
-                      siteId,
-                      state.previewId,
-                      environment(database, user),
-                      state.settings.repository()));
+          writeEnvironment("write-environment", serverId, siteId);
           return null;
         });
 
@@ -388,6 +396,111 @@ final class ProvisioningPipeline {
         });
   }
 
+  /** Whether this run reads the repository's preview file (see {@link #PREVIEW_FILE}). */
+  private boolean readsPreviewFile() {
+    PreviewSettings.PreviewFile file = state.settings.previewFile();
+    return file != null
+        && file.enabled()
+        && Workflow.getVersion(PREVIEW_FILE, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * Reads the preview file at {@code sha} into {@link PreviewState#previewFile} (critical: a
+   * malformed file fails the preview, or the update); nothing when the file is not enabled.
+   */
+  private void readPreviewFile(String step, String sha) {
+    if (!readsPreviewFile()) {
+      state.previewFile = null;
+      return;
+    }
+    PreviewSettings.PreviewFile file = state.settings.previewFile();
+    String path = file.pathOrDefault();
+    PreviewFileContent content =
+        steps.critical(
+            step,
+            () ->
+                Workflow.newActivityStub(
+                        GitHubActivities.class,
+                        state.options.shortCall(
+                            "Read " + path + " at " + FailureText.shortSha(sha)))
+                    .readPreviewFile(
+                        new ReadPreviewFileRequest(
+                            state.requestId(step),
+                            state.pullRequestRef(),
+                            sha,
+                            path,
+                            file.allow().stream()
+                                .map(PreviewSettings.PreviewFilePart::value)
+                                .toList())));
+    state.previewFile = content;
+    if (content.ignoredReason() != null) {
+      state.warnings.add(step + ": " + path + " ignored: " + content.ignoredReason());
+    }
+    if (content.notAllowed() != null && !content.notAllowed().isEmpty()) {
+      state.warnings.add(
+          step
+              + ": "
+              + path
+              + " holds "
+              + String.join(", ", content.notAllowed())
+              + ", which the repositories file does not allow: ignored");
+    }
+  }
+
+  /** Step 9, and the environment an update with a preview file writes again. */
+  private void writeEnvironment(String step, long serverId, long siteId) {
+    PreviewFileContent file = state.previewFile;
+    PreviewFileEnvironment fromFile =
+        file != null && file.hasEnvironment()
+            ? new PreviewFileEnvironment(
+                state.settings.repository(), file.sha(), file.path(), file.environmentKeys())
+            : null;
+    forge("9 Write the environment file")
+        .writeEnvironment(
+            new WriteEnvironmentRequest(
+                state.requestId(step),
+                serverId,
+                siteId,
+                state.previewId,
+                environment(state.names.database(), state.names.databaseUser()),
+                state.settings.repository(),
+                fromFile));
+  }
+
+  /** The preview file's {@code deploy:} commands for the script, or null. */
+  private List<String> deployCommands() {
+    PreviewFileContent file = state.previewFile;
+    return file == null || file.deploy() == null || file.deploy().isEmpty() ? null : file.deploy();
+  }
+
+  /**
+   * The preview file's {@code setup:} commands, once, after the first deployment: one Forge site
+   * command each, in order, each awaited before the next. Critical, like Heroku's {@code
+   * postdeploy}: a preview whose seeding failed is not reported ready.
+   */
+  private void runSetupCommands(long serverId, long siteId) {
+    PreviewFileContent file = state.previewFile;
+    if (file == null || file.setup() == null || file.setup().isEmpty()) {
+      return;
+    }
+    List<String> commands = file.setup();
+    steps.critical(
+        "setup-commands",
+        () -> {
+          for (int i = 0; i < commands.size(); i++) {
+            String command = commands.get(i);
+            String id = state.requestId("setup-commands") + ":" + (i + 1);
+            String summary = "Setup command " + (i + 1) + " of " + commands.size();
+            long commandId =
+                forge(summary)
+                    .runSiteCommand(new SiteCommandRequest(id, serverId, siteId, command));
+            Workflow.newActivityStub(ForgeActivities.class, state.options.deployment(summary))
+                .awaitSiteCommand(new AwaitSiteCommandRequest(id, serverId, siteId, commandId));
+          }
+          return null;
+        });
+  }
+
   /** Whether this run pins each deployment to its sha (see {@link #PIN_COMMIT}). */
   static boolean pinsCommits() {
     return Workflow.getVersion(PIN_COMMIT, Workflow.DEFAULT_VERSION, 1) >= 1;
@@ -404,6 +517,22 @@ final class ProvisioningPipeline {
     String deployStep = generation == 1 ? "deploy" : "deploy#" + generation;
     String waitStep = generation == 1 ? "wait-deployment" : "wait-deployment#" + generation;
     boolean pinned = pinsCommits();
+    if (generation > 1 && pinned) {
+      // Each commit brings its own preview file (the first deployment's was read before the site
+      // was created); its environment is written again, so a changed or removed value follows.
+      readPreviewFile("read-preview-file#" + generation, sha);
+      PreviewFileContent file = state.previewFile;
+      if (file != null
+          && state.settings.previewFile().allows(PreviewSettings.PreviewFilePart.ENVIRONMENT)) {
+        String envStep = "write-environment#" + generation;
+        steps.critical(
+            envStep,
+            () -> {
+              writeEnvironment(envStep, serverId, siteId);
+              return null;
+            });
+      }
+    }
     if (pinned) {
       String scriptStep = generation == 1 ? "deploy-script" : "deploy-script#" + generation;
       steps.critical(
@@ -419,7 +548,8 @@ final class ProvisioningPipeline {
                         state.branch,
                         state.settings.phpVersion(),
                         state.settings.deployScript(),
-                        state.settings.repository()));
+                        state.settings.repository(),
+                        deployCommands()));
             return null;
           });
     }
@@ -460,6 +590,9 @@ final class ProvisioningPipeline {
     }
     state.requestedSha = sha;
     state.resources = state.resources.withDeployment(finished.deploymentId());
+    if (state.deployments == 1) {
+      runSetupCommands(serverId, siteId);
+    }
   }
 
   /** A full sha and its abbreviation name the same commit. */

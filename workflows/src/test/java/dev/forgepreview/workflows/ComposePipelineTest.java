@@ -48,7 +48,8 @@ class ComposePipelineTest {
       assertThat(status.previewUrl()).isEqualTo("http://pr-42-shop.preview.acme.dev:8080/");
       assertThat(status.deployedSha()).isEqualTo(SHA);
       assertThat(status.compose().project()).isEqualTo("fp-shop-pr42");
-      assertThat(status.compose().port()).isEqualTo(20042);
+      // the lowest free port of the host's coordinator, not 20000 + 42 % 1000
+      assertThat(status.compose().port()).isEqualTo(20000);
       assertThat(status.compose().workDirectory()).isEqualTo("/srv/previews/fp-shop-pr42");
       assertThat(status.compose().composeSource()).isEqualTo("generated");
       assertThat(status.resources()).isEqualTo(ForgeResources.none());
@@ -80,7 +81,55 @@ class ComposePipelineTest {
       ArgumentCaptor<NginxSiteRequest> nginx = ArgumentCaptor.forClass(NginxSiteRequest.class);
       verify(activities.compose).publishNginxSite(nginx.capture());
       assertThat(nginx.getValue().domain()).isEqualTo("pr-42-shop.preview.acme.dev");
+      assertThat(nginx.getValue().basicAuth()).isNull();
+      assertThat(nginx.getValue().target().port()).isEqualTo(20000);
+      assertThat(status.access()).isNull();
       verifyNoInteractions(activities.forge, activities.clone);
+    }
+  }
+
+  @Test
+  void aRepositoryWithBasicAuthGetsItsNginxSiteProtectedAndTheStatusSaysSo() {
+    PreviewSettings settings = TestSettings.withBasicAuth(TestSettings.compose(), "preview");
+    try (MockedActivities activities = new MockedActivities(settings)) {
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", SHA));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      ArgumentCaptor<NginxSiteRequest> nginx = ArgumentCaptor.forClass(NginxSiteRequest.class);
+      verify(activities.compose).publishNginxSite(nginx.capture());
+      // Only who the activity works the password out for: it never enters history.
+      assertThat(nginx.getValue().basicAuth())
+          .isEqualTo(new ComposeActivities.BasicAuthFor("acme/shop", ID));
+      assertThat(workflow.status().access()).isEqualTo("basic auth, user preview");
+      verifyNoInteractions(activities.access, activities.forge);
+
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+      PreviewStatus result = activities.result(ID);
+      assertThat(result.phase()).isEqualTo(Phase.DESTROYED);
+      ArgumentCaptor<NginxSiteRequest> removed = ArgumentCaptor.forClass(NginxSiteRequest.class);
+      verify(activities.compose).removeNginxSite(removed.capture());
+      assertThat(removed.getValue().target().project()).isEqualTo("fp-shop-pr42");
+    }
+  }
+
+  @Test
+  void aProtectedPreviewWhoseNginxSiteCannotBeProtectedFailsAndIsRolledBack() {
+    PreviewSettings settings = TestSettings.withBasicAuth(TestSettings.compose(), "preview");
+    try (MockedActivities activities = new MockedActivities(settings)) {
+      doThrow(
+              ApplicationFailure.newNonRetryableFailure(
+                  "acme/shop has no basicAuth in the repositories file any more",
+                  FailureType.INVALID_INPUT.name()))
+          .when(activities.compose)
+          .publishNginxSite(any());
+      activities.start(TestSettings.request(42, "feature/x", SHA));
+      PreviewStatus result = activities.result(ID);
+      assertThat(result.phase()).isEqualTo(Phase.FAILED);
+      assertThat(result.failedStep()).isEqualTo("publish-nginx-site");
+      assertThat(result.access()).isNull();
+      assertThat(result.rolledBack())
+          .containsExactly("delete-nginx-site", "delete-compose-project", "delete-work-directory");
     }
   }
 

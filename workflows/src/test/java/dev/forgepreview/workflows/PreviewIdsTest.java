@@ -36,6 +36,15 @@ class PreviewIdsTest {
   }
 
   @Test
+  void composePreviewsOfEveryRepositoryOnAHostShareItsCoordinator() {
+    assertThat(PreviewIds.composeHostAdmissionId("Previews.Example.com"))
+        .isEqualTo("admission:host:previews.example.com");
+    assertThat(PreviewIds.isPreviewWorkflowId(PreviewIds.composeHostAdmissionId("h"))).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PreviewIds.composeHostAdmissionId(" "))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void previewIdsAreRecognised() {
     assertThat(PreviewIds.isPreviewWorkflowId(PreviewIds.workflowId("acme", "shop", 42))).isTrue();
   }

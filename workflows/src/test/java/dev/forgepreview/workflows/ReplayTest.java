@@ -84,10 +84,36 @@ class ReplayTest {
   static final String ADMITTED = "histories/preview-admitted.json";
 
   /**
+   * A compose host's coordinator ({@code admission:host:{host}}): two repositories' previews
+   * granted ports from its {@code port} pool and released.
+   */
+  static final String COMPOSE_HOST_COORDINATOR = "histories/admission-compose-host.json";
+
+  /**
+   * A compose preview with the {@code compose-port-pool} and {@code compose-basic-auth} versions:
+   * its port granted by the host's coordinator, its nginx site protected, updated, destroyed.
+   */
+  static final String COMPOSE_PROTECTED = "histories/preview-compose-protected-port-pool.json";
+
+  /**
+   * A compose preview with the {@code compose-services} version: its preview file read at each
+   * deployed commit, the services' names passed to the compose file, updated, destroyed.
+   */
+  static final String COMPOSE_SERVICES = "histories/preview-compose-services.json";
+
+  /**
    * Recorded with the {@code clone-from-snapshot} version: step 7 cloned the newest master snapshot
    * and the status carries where the data came from.
    */
   private static final String CLONE_FROM_SNAPSHOT = "histories/preview-clone-from-snapshot.json";
+
+  /**
+   * Recorded with the {@code preview-file} version: the repository's preview file read at each
+   * commit, its environment written by reference, a deploy command in the script, two setup
+   * commands after the first deployment (the first one still running at its first poll), an update
+   * reading the second commit's file, then destroyed.
+   */
+  static final String PREVIEW_FILE = "histories/preview-file.json";
 
   /**
    * A {@code MasterSnapshotWorkflow} run: the settings loaded, the refresh failing once (master
@@ -95,9 +121,10 @@ class ReplayTest {
    */
   private static final String SNAPSHOT_REFRESH = "histories/master-snapshot-refreshed.json";
 
-  @Test
-  void recordedCoordinatorHistoryReplaysWithoutNonDeterminism() throws Exception {
-    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(COORDINATOR));
+  @ParameterizedTest
+  @ValueSource(strings = {COORDINATOR, COMPOSE_HOST_COORDINATOR})
+  void recordedCoordinatorHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
+    WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));
     assertThat(history.getEvents()).hasSizeGreaterThan(20);
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       Worker worker =
@@ -192,6 +219,64 @@ class ReplayTest {
     }
   }
 
+  @Test
+  @EnabledIfSystemProperty(named = "recordPreviewFile", matches = "true")
+  void recordPreviewFileHistory() throws IOException {
+    PreviewSettings settings =
+        TestSettings.withPreviewFile(
+            TestSettings.dedicated(),
+            PreviewSettings.PreviewFilePart.ENVIRONMENT,
+            PreviewSettings.PreviewFilePart.SETUP,
+            PreviewSettings.PreviewFilePart.DEPLOY);
+    try (MockedActivities activities = new MockedActivities(settings)) {
+      org.mockito.Mockito.when(
+              activities.github.readPreviewFile(org.mockito.ArgumentMatchers.any()))
+          .thenAnswer(
+              i -> {
+                GitHubActivities.ReadPreviewFileRequest r = i.getArgument(0);
+                boolean first = "sha-1".equals(r.sha());
+                return new GitHubActivities.PreviewFileContent(
+                    r.path(),
+                    r.sha(),
+                    true,
+                    null,
+                    first ? List.of("MAIL_MAILER") : List.of("MAIL_MAILER", "FEATURE_X"),
+                    List.of("php artisan db:seed --force", "php artisan app:demo-users"),
+                    first ? List.of("php artisan storage:link") : List.of(),
+                    List.of(),
+                    List.of());
+              });
+      java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong(900);
+      org.mockito.Mockito.when(activities.forge.runSiteCommand(org.mockito.ArgumentMatchers.any()))
+          .thenAnswer(i -> ids.incrementAndGet());
+      org.mockito.Mockito.when(
+              activities.forge.awaitSiteCommand(org.mockito.ArgumentMatchers.any()))
+          .thenThrow(
+              io.temporal.failure.ApplicationFailure.newFailure(
+                  "site command 901 is running", FailureType.NOT_READY.name()))
+          .thenAnswer(
+              i ->
+                  new ForgeActivities.SiteCommandRef(
+                      i.<ForgeActivities.AwaitSiteCommandRequest>getArgument(0).commandId(),
+                      "finished"));
+      activities.env.start();
+      PreviewEnvironmentWorkflow workflow = stubAndStart(activities);
+      awaitPhase(activities, workflow, Phase.READY);
+      workflow.update(new UpdateSignal("sha-2", "feature/x", "d-2", "github"));
+      PreviewLifecycleTest.awaitCondition(
+          activities, () -> "sha-2".equals(workflow.status().deployedSha()));
+      workflow.destroy(new DestroySignal("closed", "octocat"));
+      activities.result("preview:acme:shop:42");
+      Files.writeString(
+          Path.of("src/test/resources").resolve(PREVIEW_FILE),
+          activities
+              .env
+              .getWorkflowExecutionHistory(
+                  WorkflowExecution.newBuilder().setWorkflowId("preview:acme:shop:42").build())
+              .toJson(true));
+    }
+  }
+
   private static PreviewEnvironmentWorkflow stubAndStart(MockedActivities activities) {
     PreviewEnvironmentWorkflow workflow = activities.stub("preview:acme:shop:42");
     io.temporal.client.WorkflowClient.start(
@@ -212,7 +297,10 @@ class ReplayTest {
         LEGACY_TEARDOWN,
         NOTIFIED,
         ADMITTED,
-        CLONE_FROM_SNAPSHOT
+        CLONE_FROM_SNAPSHOT,
+        COMPOSE_PROTECTED,
+        PREVIEW_FILE,
+        COMPOSE_SERVICES
       })
   void recordedHistoryReplaysWithoutNonDeterminism(String name) throws Exception {
     WorkflowExecutionHistory history = WorkflowExecutionHistory.fromJson(resource(name));

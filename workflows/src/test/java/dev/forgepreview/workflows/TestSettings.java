@@ -149,6 +149,13 @@ final class TestSettings {
   }
 
   /** The settings with basic auth in front of every preview (a password derived per preview). */
+  /** The settings reading {@code .forge-preview.yml} with the parts given allowed. */
+  static PreviewSettings withPreviewFile(
+      PreviewSettings s, PreviewSettings.PreviewFilePart... allow) {
+    return with(
+        s, "previewFile", new PreviewSettings.PreviewFile(".forge-preview.yml", List.of(allow)));
+  }
+
   static PreviewSettings withBasicAuth(PreviewSettings s, String username) {
     return with(s, "basicAuth", new PreviewSettings.BasicAuth(username, null));
   }

@@ -2,6 +2,9 @@ package dev.forgepreview.activities.compose;
 
 import dev.forgepreview.activities.forge.EnvironmentFile;
 import dev.forgepreview.activities.forge.EnvironmentFile.InvalidEnvironmentException;
+import dev.forgepreview.activities.github.PreviewFile;
+import dev.forgepreview.activities.secrets.BasicAuthCredentials;
+import dev.forgepreview.activities.secrets.BasicAuthCredentials.Credentials;
 import dev.forgepreview.activities.secrets.Redactor;
 import dev.forgepreview.activities.ssh.SafeNames;
 import dev.forgepreview.activities.ssh.SafeNames.InvalidNameException;
@@ -47,6 +50,8 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
   private final SshConnector connector;
   private final Function<String, String> workerEnvironment;
   private final Function<String, Map<String, String>> configuredEnvironment;
+  private final BasicAuthCredentials credentials;
+  private final PreviewFileServices previewFiles;
 
   /**
    * @param workerEnvironment resolves {@code ${env:NAME}} in environment values (the worker's own
@@ -58,9 +63,36 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
       SshConnector connector,
       Function<String, String> workerEnvironment,
       Function<String, Map<String, String>> configuredEnvironment) {
+    this(connector, workerEnvironment, configuredEnvironment, null);
+  }
+
+  /**
+   * @param credentials the basic auth credentials of a preview (the same ones the operators' CLI
+   *     shows); null: a preview asking for basic auth is refused
+   */
+  public ComposeActivitiesImpl(
+      SshConnector connector,
+      Function<String, String> workerEnvironment,
+      Function<String, Map<String, String>> configuredEnvironment,
+      BasicAuthCredentials credentials) {
+    this(connector, workerEnvironment, configuredEnvironment, credentials, null);
+  }
+
+  /**
+   * @param previewFiles reads a preview file's extra services at its commit; null: a preview asking
+   *     for extra services is refused
+   */
+  public ComposeActivitiesImpl(
+      SshConnector connector,
+      Function<String, String> workerEnvironment,
+      Function<String, Map<String, String>> configuredEnvironment,
+      BasicAuthCredentials credentials,
+      PreviewFileServices previewFiles) {
     this.connector = connector;
     this.workerEnvironment = workerEnvironment;
     this.configuredEnvironment = configuredEnvironment;
+    this.credentials = credentials;
+    this.previewFiles = previewFiles;
   }
 
   @Override
@@ -88,9 +120,17 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
   public ComposeFile renderComposeFile(RenderComposeRequest request) {
     ComposeValues v = values(request.target());
     Map<String, String> environment = environment(request.environment(), request.repository());
+    Map<String, PreviewFile.Service> services = services(request.services());
     String detected =
         run(v, "look at the checkout of " + v.project(), ComposeScripts.detect(v), "").strip();
     if (detected.equals("repository")) {
+      if (!services.isEmpty()) {
+        throw failure(
+            FailureType.FAILED,
+            "the repository has its own "
+                + ComposeScripts.REPOSITORY_FILE
+                + ": the preview file's services go into that file instead");
+      }
       return new ComposeFile(
           v.directory() + "/src/" + ComposeScripts.REPOSITORY_FILE, "repository");
     }
@@ -112,7 +152,7 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
                 v,
                 "write the compose file of " + v.project(),
                 ComposeScripts.writeGenerated(v, framework),
-                ComposeScripts.composeFile(v, environment, framework))
+                ComposeScripts.composeFile(v, environment, framework, services))
             .strip();
     if (!path.equals(v.directory() + "/docker-compose.yml")) {
       throw failure(FailureType.BAD_RESPONSE, "unexpected answer writing the compose file");
@@ -193,11 +233,61 @@ public final class ComposeActivitiesImpl implements ComposeActivities {
     } catch (InvalidNameException e) {
       throw failure(FailureType.INVALID_INPUT, e.getMessage());
     }
+    boolean protect = request.basicAuth() != null;
+    if (protect) {
+      // Written first: the nginx file that asks for it is published only once it is there.
+      String users = htpasswd(request.basicAuth());
+      run(v, "write the htpasswd file of " + v.project(), ComposeScripts.writeHtpasswd(v), users);
+    }
     run(
         v,
         "publish the nginx site of " + v.project(),
         ComposeScripts.publishNginx(v),
-        ComposeScripts.nginxSite(v, domain, prefix));
+        ComposeScripts.nginxSite(v, domain, prefix, protect));
+  }
+
+  /** The preview file's extra services, read again at their commit; none without a request. */
+  private Map<String, PreviewFile.Service> services(PreviewServices request) {
+    if (request == null || request.names() == null || request.names().isEmpty()) {
+      return Map.of();
+    }
+    if (previewFiles == null) {
+      throw failure(FailureType.INVALID_INPUT, "this worker cannot read preview files");
+    }
+    return previewFiles.services(request);
+  }
+
+  /**
+   * The htpasswd line of the preview's credentials, worked out here (never in history); a preview
+   * whose credentials cannot be worked out is refused, never published open.
+   */
+  private String htpasswd(BasicAuthFor auth) {
+    if (auth.repository() == null || auth.previewId() == null) {
+      throw failure(FailureType.INVALID_INPUT, "basic auth needs the repository and the preview");
+    }
+    if (credentials == null) {
+      throw failure(
+          FailureType.INVALID_INPUT, "this worker cannot work out basic auth credentials");
+    }
+    Credentials user;
+    try {
+      user =
+          credentials
+              .of(auth.repository(), auth.previewId())
+              .orElseThrow(
+                  () ->
+                      failure(
+                          FailureType.INVALID_INPUT,
+                          auth.repository()
+                              + " has no basicAuth in the repositories file any more"));
+    } catch (BasicAuthCredentials.UnavailableException e) {
+      throw failure(FailureType.INVALID_INPUT, e.getMessage());
+    }
+    try {
+      return Htpasswd.line(user.username(), user.password());
+    } catch (IllegalArgumentException e) {
+      throw failure(FailureType.INVALID_INPUT, e.getMessage());
+    }
   }
 
   private static final java.util.regex.Pattern PATH_PREFIX =

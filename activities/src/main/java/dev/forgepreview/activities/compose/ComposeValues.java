@@ -112,6 +112,16 @@ record ComposeValues(
     return nginxDirectory + "/" + project + ".conf";
   }
 
+  /** The preview's htpasswd file (basic auth), beside its nginx file; not a {@code .conf}. */
+  String htpasswdFile() {
+    return nginxDirectory + "/" + project + ".htpasswd";
+  }
+
+  /** The directory of the port claims. */
+  String portClaims() {
+    return root + "/.ports";
+  }
+
   String repositoryUrl(String repository) {
     require("repository", repository, REPOSITORY);
     return require(

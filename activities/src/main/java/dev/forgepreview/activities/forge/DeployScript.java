@@ -20,6 +20,8 @@ public final class DeployScript {
       Pattern.compile("\\{(" + String.join("|", DeployScriptTemplate.VARIABLES) + ")\\}");
   private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,64}");
   private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x1f\\x7f]");
+  private static final Pattern COMMAND_CONTROL = Pattern.compile("[\\x00-\\x08\\x0a-\\x1f\\x7f]");
+  private static final int MAX_COMMAND = 1000;
   private static final Pattern PHP_VERSION = Pattern.compile("php(\\d)(\\d+)");
 
   private DeployScript() {}
@@ -32,6 +34,54 @@ public final class DeployScript {
    *     a control character, or the template is unusable
    */
   public static String render(
+      String template, String sha, String branch, String sitePath, String php) {
+    return render(template, sha, branch, sitePath, php, null);
+  }
+
+  /**
+   * The script with the preview file's {@code deploy:} commands appended, one per line, after a
+   * comment naming where they come from; they run like the template's own lines (with the default
+   * template's {@code set -e}, the first failing one fails the deployment).
+   *
+   * @param extraCommands null or empty: none
+   * @throws IllegalArgumentException also when a command is blank, holds a control character (it
+   *     must stay one line) or is longer than 1000 characters
+   */
+  public static String render(
+      String template,
+      String sha,
+      String branch,
+      String sitePath,
+      String php,
+      List<String> extraCommands) {
+    String script = renderTemplate(template, sha, branch, sitePath, php);
+    if (extraCommands == null || extraCommands.isEmpty()) {
+      return script;
+    }
+    StringBuilder appended = new StringBuilder(script);
+    if (!script.endsWith("\n")) {
+      appended.append('\n');
+    }
+    appended.append("# forge-preview: deploy commands of the repository's preview file\n");
+    for (String command : extraCommands) {
+      if (command == null
+          || command.isBlank()
+          || command.length() > MAX_COMMAND
+          || hasControlCharacter(command)) {
+        throw new IllegalArgumentException(
+            "a deploy command of the preview file is blank, too long or not one line");
+      }
+      appended.append(command.strip()).append('\n');
+    }
+    return appended.toString();
+  }
+
+  /** Whether the text holds a line break or another control character (a tab is allowed). */
+  public static boolean hasControlCharacter(String text) {
+    return COMMAND_CONTROL.matcher(text).find();
+  }
+
+  private static String renderTemplate(
       String template, String sha, String branch, String sitePath, String php) {
     String chosen = template == null ? DeployScriptTemplate.DEFAULT : template;
     List<String> problems = DeployScriptTemplate.problems(chosen);

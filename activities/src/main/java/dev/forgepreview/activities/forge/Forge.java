@@ -106,6 +106,19 @@ public final class Forge {
   public record SecurityRule(long id, String name, String path, String status, String createdAt)
       implements Identified {}
 
+  /**
+   * A command run in the site's directory ({@code POST …/sites/{site}/commands}); {@code status}
+   * {@code waiting → running → finished | failed}.
+   */
+  public record SiteCommand(
+      long id, Long serverId, Long siteId, String command, String status, String createdAt)
+      implements Identified {}
+
+  /** {@code GET …/commands/{id}}: the command and its output so far (null when none is sent). */
+  public record SiteCommandOutput(SiteCommand command, String output) {}
+
+  public record NewSiteCommand(String command) {}
+
   /** A deployment history entry; {@code status} {@code deploying → finished | failed}. */
   public record Deployment(
       long id,

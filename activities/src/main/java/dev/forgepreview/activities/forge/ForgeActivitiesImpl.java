@@ -13,6 +13,8 @@ import dev.forgepreview.activities.forge.Forge.NewSite;
 import dev.forgepreview.activities.forge.Forge.NewWorker;
 import dev.forgepreview.activities.forge.Forge.Server;
 import dev.forgepreview.activities.forge.Forge.Site;
+import dev.forgepreview.activities.forge.Forge.SiteCommand;
+import dev.forgepreview.activities.forge.Forge.SiteCommandOutput;
 import dev.forgepreview.activities.forge.Forge.Worker;
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.activities.secrets.Redactor;
@@ -61,6 +63,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   private final Function<String, String> environment;
   private final Function<String, Map<String, String>> configuredEnvironment;
   private final Function<String, Optional<String>> configuredDeployScript;
+  private final PreviewFileValues previewFiles;
 
   /** Without configured environments: the variables of a write request are written as they come. */
   public ForgeActivitiesImpl(
@@ -95,6 +98,27 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
       Function<String, String> environment,
       Function<String, Map<String, String>> configuredEnvironment,
       Function<String, Optional<String>> configuredDeployScript) {
+    this(
+        client,
+        secrets,
+        environment,
+        configuredEnvironment,
+        configuredDeployScript,
+        PreviewFileValues.NONE);
+  }
+
+  /**
+   * @param previewFiles reads a repository's preview file again for its environment values (over
+   *     GitHub), when the workflow names one in {@link WriteEnvironmentRequest#previewFile()}
+   */
+  public ForgeActivitiesImpl(
+      ForgeClient client,
+      PreviewSecrets secrets,
+      Function<String, String> environment,
+      Function<String, Map<String, String>> configuredEnvironment,
+      Function<String, Optional<String>> configuredDeployScript,
+      PreviewFileValues previewFiles) {
+    this.previewFiles = Objects.requireNonNull(previewFiles, "previewFiles");
     this.configuredDeployScript =
         Objects.requireNonNull(configuredDeployScript, "configuredDeployScript");
     this.client = Objects.requireNonNull(client, "client");
@@ -393,6 +417,28 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
       // The configured values are looked up here so that they never travel through history.
       variables.putAll(configured);
     }
+    if (request.previewFile() != null) {
+      Map<String, String> fromFile = previewFiles.environment(request.previewFile());
+      for (String key : fromFile.keySet()) {
+        if (dev.forgepreview.activities.github.PreviewFile.RESERVED.contains(key)) {
+          throw ForgeFailures.of(
+              FailureType.INVALID_INPUT,
+              request.previewFile().path() + " may not set " + key + ": forge-preview sets it");
+        }
+      }
+      // The preview file's values win over the repositories file's, and are escaped like them.
+      variables.putAll(fromFile);
+      for (Map.Entry<String, String> entry : fromFile.entrySet()) {
+        if (entry.getValue().contains("${env:")) {
+          throw ForgeFailures.of(
+              FailureType.INVALID_INPUT,
+              request.previewFile().path()
+                  + " may not read the worker's environment ("
+                  + entry.getKey()
+                  + ")");
+        }
+      }
+    }
     if (variables.containsKey(DB_PASSWORD)) {
       log.warn("[{}] ignoring the configured {}: it is derived", request.requestId(), DB_PASSWORD);
     }
@@ -573,7 +619,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                     sha,
                     branch,
                     DeployScript.sitePath(site.username(), site.name()),
-                    php);
+                    php,
+                    request.extraCommands());
           } catch (IllegalArgumentException e) {
             throw ForgeFailures.of(FailureType.INVALID_INPUT, e.getMessage());
           }
@@ -652,6 +699,73 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                           "the deployment of site "
                               + siteId
                               + " is queued, not in the history yet"));
+        });
+  }
+
+  // ---- site commands
+
+  @Override
+  public long runSiteCommand(SiteCommandRequest request) {
+    String command = required(request.command(), "command");
+    if (command.isBlank() || DeployScript.hasControlCharacter(command)) {
+      throw ForgeFailures.of(
+          FailureType.INVALID_INPUT, "a site command must be one non-empty line");
+    }
+    long serverId = request.serverId();
+    long siteId = request.siteId();
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    Optional<Long> recorded = context.getHeartbeatDetails(Long.class);
+    return forge(
+        () -> {
+          long baseline;
+          if (recorded.isPresent()) {
+            baseline = recorded.get();
+            Optional<SiteCommand> started =
+                client.listSiteCommands(serverId, siteId).stream()
+                    .filter(c -> c.id() > baseline && command.equals(c.command()))
+                    .min(java.util.Comparator.comparingLong(SiteCommand::id));
+            if (started.isPresent()) {
+              log.info(
+                  "[{}] adopting site command {} started by an earlier attempt",
+                  request.requestId(),
+                  started.get().id());
+              return started.get().id();
+            }
+          } else {
+            baseline =
+                client.listSiteCommands(serverId, siteId).stream()
+                    .mapToLong(SiteCommand::id)
+                    .max()
+                    .orElse(0L);
+          }
+          context.heartbeat(baseline);
+          SiteCommand created = client.createSiteCommand(serverId, siteId, command);
+          log.info(
+              "[{}] started site command {} on site {}", request.requestId(), created.id(), siteId);
+          return created.id();
+        });
+  }
+
+  @Override
+  public SiteCommandRef awaitSiteCommand(AwaitSiteCommandRequest request) {
+    long serverId = request.serverId();
+    long siteId = request.siteId();
+    return forge(
+        () -> {
+          SiteCommandOutput answer = client.getSiteCommand(serverId, siteId, request.commandId());
+          SiteCommand command = answer.command();
+          if (FINISHED.equals(command.status())) {
+            return new SiteCommandRef(command.id(), command.status());
+          }
+          if (FAILED.equals(command.status())) {
+            String output = answer.output() == null ? "" : answer.output();
+            throw ForgeFailures.of(
+                FailureType.FAILED,
+                "site command " + command.id() + " of site " + siteId + " failed",
+                DeploymentLogTail.of(Redactor.redact(output, List.of())));
+          }
+          throw ActivityFailures.notReady(
+              "site command " + command.id() + " is " + command.status());
         });
   }
 

@@ -20,10 +20,13 @@ import dev.forgepreview.activities.forge.Forge.NewDatabaseUser;
 import dev.forgepreview.activities.forge.Forge.NewSecurityRule;
 import dev.forgepreview.activities.forge.Forge.NewServer;
 import dev.forgepreview.activities.forge.Forge.NewSite;
+import dev.forgepreview.activities.forge.Forge.NewSiteCommand;
 import dev.forgepreview.activities.forge.Forge.NewWorker;
 import dev.forgepreview.activities.forge.Forge.SecurityRule;
 import dev.forgepreview.activities.forge.Forge.Server;
 import dev.forgepreview.activities.forge.Forge.Site;
+import dev.forgepreview.activities.forge.Forge.SiteCommand;
+import dev.forgepreview.activities.forge.Forge.SiteCommandOutput;
 import dev.forgepreview.activities.forge.Forge.Worker;
 import dev.forgepreview.activities.http.RetryAfter;
 import dev.forgepreview.activities.http.SharedHttpClient;
@@ -374,6 +377,41 @@ public final class ForgeClient {
     return listSecurityRules(serverId, siteId).stream()
         .filter(r -> name.equals(r.name()))
         .findFirst();
+  }
+
+  // ---- site commands
+
+  /** {@code POST …/sites/{site}/commands} with {@code command}: runs it as the site's user. */
+  public SiteCommand createSiteCommand(long serverId, long siteId, String command) {
+    return one(
+        post(
+            "servers/{server}/sites/{site}/commands",
+            new NewSiteCommand(command),
+            serverId,
+            siteId),
+        "command",
+        SiteCommand.class);
+  }
+
+  /** The site's commands ({@code GET …/commands}, wrapper {@code commands}). */
+  public List<SiteCommand> listSiteCommands(long serverId, long siteId) {
+    return list(
+        get("servers/{server}/sites/{site}/commands", serverId, siteId),
+        "commands",
+        SiteCommand.class);
+  }
+
+  /** {@code GET …/commands/{id}}: {@code {"command": {…}, "output": "…"}}. */
+  public SiteCommandOutput getSiteCommand(long serverId, long siteId, long commandId) {
+    Call call =
+        get("servers/{server}/sites/{site}/commands/{command}", serverId, siteId, commandId);
+    Answer answer = send(call);
+    SiteCommand command =
+        checked(call, read(answer, "command", mapper.constructType(SiteCommand.class), true));
+    JsonNode root = parseQuietly(answer.body());
+    JsonNode output = root == null ? null : root.get("output");
+    return new SiteCommandOutput(
+        command, output != null && output.isTextual() ? output.asText() : null);
   }
 
   // ---- deployments

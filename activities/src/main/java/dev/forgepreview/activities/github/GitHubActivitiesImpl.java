@@ -54,6 +54,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
   private static final Pattern REPLY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
   private final GitHubClient client;
+  private final PreviewFiles previewFiles;
   private final Clock clock;
   private final ConcurrentMap<String, CachedPermission> permissions = new ConcurrentHashMap<>();
   private volatile String botLogin;
@@ -67,6 +68,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
    */
   public GitHubActivitiesImpl(GitHubClient client, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
+    this.previewFiles = new PreviewFiles(client);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -92,6 +94,90 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
       // head.repo is null when the fork was deleted.
       String headRepository = pr.head().repo() == null ? null : pr.head().repo().fullName();
       return new PullRequestHead(pr.head().ref(), pr.head().sha(), headRepository, pr.state());
+    } catch (GitHubException e) {
+      throw GitHubFailures.from(e);
+    } catch (IOException e) {
+      throw GitHubFailures.from(e);
+    }
+  }
+
+  @Override
+  public PreviewFileContent readPreviewFile(ReadPreviewFileRequest request) {
+    if (request == null) {
+      throw GitHubFailures.invalidInput("readPreviewFile needs a request");
+    }
+    PullRequestRef ref = validated(request.pullRequest());
+    String path = request.path();
+    String sha = request.sha();
+    java.util.List<String> allow = request.allow() == null ? java.util.List.of() : request.allow();
+    try {
+      PullRequest pr = client.getPullRequest(ref.owner(), ref.repo(), ref.number());
+      String base = ref.owner() + "/" + ref.repo();
+      // head.repo is null when the fork was deleted: a fork too.
+      String head =
+          pr.head() == null || pr.head().repo() == null ? null : pr.head().repo().fullName();
+      boolean fork = head == null || !head.equalsIgnoreCase(base);
+      Optional<byte[]> content = previewFiles.fetch(ref.owner(), ref.repo(), path, sha);
+      if (content.isEmpty()) {
+        log.info("{}: no {} at {}", describe(ref), path, sha);
+        return new PreviewFileContent(
+            path,
+            sha,
+            false,
+            null,
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of());
+      }
+      if (fork) {
+        log.warn("{}: {} ignored, the pull request comes from a fork", describe(ref), path);
+        return new PreviewFileContent(
+            path,
+            sha,
+            true,
+            "the pull request comes from a fork ("
+                + (head == null ? "deleted" : head)
+                + "), whose file may set nothing",
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of());
+      }
+      PreviewFile file = PreviewFile.parse(path, content.get());
+      java.util.List<String> notAllowed =
+          file.parts().stream().filter(part -> !allow.contains(part)).toList();
+      PreviewFileContent answer =
+          new PreviewFileContent(
+              path,
+              sha,
+              true,
+              null,
+              allow.contains("environment")
+                  ? java.util.List.copyOf(file.environment().keySet())
+                  : java.util.List.of(),
+              allow.contains("setup") ? file.setup() : java.util.List.of(),
+              allow.contains("deploy") ? file.deploy() : java.util.List.of(),
+              notAllowed,
+              allow.contains("services")
+                  ? java.util.List.copyOf(file.services().keySet())
+                  : java.util.List.of());
+      log.info(
+          "{}: {} at {}: environment keys {}, {} setup and {} deploy commands, services {}, not"
+              + " allowed {}",
+          describe(ref),
+          path,
+          sha,
+          answer.environmentKeys(),
+          answer.setup().size(),
+          answer.deploy().size(),
+          answer.services(),
+          notAllowed);
+      return answer;
+    } catch (PreviewFile.InvalidPreviewFileException e) {
+      throw GitHubFailures.invalidInput(e.getMessage());
     } catch (GitHubException e) {
       throw GitHubFailures.from(e);
     } catch (IOException e) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.forgepreview.activities.github.GitHubModels.Account;
 import dev.forgepreview.activities.github.GitHubModels.App;
 import dev.forgepreview.activities.github.GitHubModels.CollaboratorPermission;
+import dev.forgepreview.activities.github.GitHubModels.ContentFile;
 import dev.forgepreview.activities.github.GitHubModels.Deployment;
 import dev.forgepreview.activities.github.GitHubModels.DeploymentStatus;
 import dev.forgepreview.activities.github.GitHubModels.ErrorBody;
@@ -107,6 +108,43 @@ public final class GitHubClient {
       throws IOException, GitHubException {
     HttpUrl url = url("repos", owner, repo, "pulls", Integer.toString(number));
     return send(owner, repo, "GET", url, null, new TypeReference<PullRequest>() {}).body();
+  }
+
+  /**
+   * {@code GET /repos/{owner}/{repo}/contents/{path}?ref={ref}}: the file's bytes at exactly that
+   * commit; empty when GitHub answers 404 (no such file at that commit).
+   *
+   * @throws GitHubBadResponseException when the path is not a file or GitHub sends no content
+   */
+  public Optional<byte[]> fileContents(String owner, String repo, String path, String ref)
+      throws IOException, GitHubException {
+    HttpUrl.Builder builder = url("repos", owner, repo, "contents").newBuilder();
+    for (String segment : path.split("/")) {
+      builder.addPathSegment(segment);
+    }
+    HttpUrl url = builder.addQueryParameter("ref", ref).build();
+    ContentFile file;
+    try {
+      file = send(owner, repo, "GET", url, null, new TypeReference<ContentFile>() {}).body();
+    } catch (GitHubHttpException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    String call = "GET " + url.encodedPath();
+    if (!"file".equals(file.type())) {
+      throw new GitHubBadResponseException(call + " is not a file (" + file.type() + ")");
+    }
+    if (!"base64".equals(file.encoding()) || file.content() == null) {
+      throw new GitHubBadResponseException(
+          call + " returned no content (encoding " + file.encoding() + ", the file is too large)");
+    }
+    try {
+      return Optional.of(java.util.Base64.getMimeDecoder().decode(file.content()));
+    } catch (IllegalArgumentException e) {
+      throw new GitHubBadResponseException(call + " returned content that is not base64");
+    }
   }
 
   /**

@@ -14,6 +14,14 @@ public final class GitHubModels {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record PullRequest(Integer number, String state, Branch head) {}
 
+  /**
+   * {@code GET /repos/{owner}/{repo}/contents/{path}}: for a file {@code type} is {@code file},
+   * {@code encoding} {@code base64} and {@code content} the bytes in base64 with line breaks; a
+   * file over 1 MB comes with {@code encoding} {@code none} and no content.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ContentFile(String type, String encoding, String content, Long size) {}
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Branch(String ref, String sha, Repository repo) {}
 

@@ -23,6 +23,24 @@ public final class LoggingGitHubActivities implements GitHubActivities {
             + " update signal with headSha and branch instead");
   }
 
+  /** Without GitHub no file can be read: the preview goes on as if the repository had none. */
+  @Override
+  public PreviewFileContent readPreviewFile(ReadPreviewFileRequest request) {
+    log.warn(
+        "[dev mode, GitHub not configured] cannot read {}: treated as absent",
+        request == null ? null : request.path());
+    return new PreviewFileContent(
+        request == null ? null : request.path(),
+        request == null ? null : request.sha(),
+        false,
+        null,
+        java.util.List.of(),
+        java.util.List.of(),
+        java.util.List.of(),
+        java.util.List.of(),
+        java.util.List.of());
+  }
+
   /** Without GitHub nobody's permission can be asked: dev mode lets every command through. */
   @Override
   public CommenterPermission commenterPermission(PermissionRequest request) {

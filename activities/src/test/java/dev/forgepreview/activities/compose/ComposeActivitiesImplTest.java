@@ -2,12 +2,16 @@ package dev.forgepreview.activities.compose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.forgepreview.activities.secrets.BasicAuthCredentials;
+import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.activities.ssh.SshConnector;
 import dev.forgepreview.activities.ssh.SshSettings;
 import dev.forgepreview.workflows.FailureType;
+import dev.forgepreview.workflows.PreviewSettings.BasicAuth;
 import dev.forgepreview.workflows.PreviewSettings.ComposeHost;
 import dev.forgepreview.workflows.PreviewSettings.Routing;
 import dev.forgepreview.workflows.activities.ComposeActivities;
+import dev.forgepreview.workflows.activities.ComposeActivities.BasicAuthFor;
 import dev.forgepreview.workflows.activities.ComposeActivities.CheckoutRequest;
 import dev.forgepreview.workflows.activities.ComposeActivities.ComposeFile;
 import dev.forgepreview.workflows.activities.ComposeActivities.ComposeTarget;
@@ -18,9 +22,12 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ComposeActivitiesImplTest {
   @RegisterExtension static final ComposeHostExtension HOST = new ComposeHostExtension();
   private static final String GREETING = "hi $(touch /tmp/fp-pwned) `id` ' \" ; | & $HOME";
+  private static final PreviewSecrets SECRETS =
+      PreviewSecrets.fromString("compose-test-key-of-enough-bytes");
+  private static final String CONFIGURED_PASSWORD = "s3cret $(id) ' \" ;|& with spaces";
 
   private TestActivityEnvironment env;
   private ComposeActivities compose;
@@ -45,7 +55,22 @@ class ComposeActivitiesImplTest {
             HOST.clientKey, null, null, null, List.of(HOST.hostKeyFingerprint), null, null, null);
     env.registerActivitiesImplementations(
         new ComposeActivitiesImpl(
-            new SshConnector(ssh), name -> null, repository -> Map.of("FROM_FILE", "configured")));
+            new SshConnector(ssh),
+            name -> null,
+            repository -> Map.of("FROM_FILE", "configured"),
+            new BasicAuthCredentials(
+                SECRETS,
+                name -> "PREVIEW_BASIC_AUTH".equals(name) ? CONFIGURED_PASSWORD : null,
+                repository ->
+                    switch (repository) {
+                      case "acme/shop" -> Optional.of(new BasicAuth("preview", null));
+                      case "acme/api" ->
+                          Optional.of(new BasicAuth("tester", "${env:PREVIEW_BASIC_AUTH}"));
+                      case "acme/unset" ->
+                          Optional.of(new BasicAuth("tester", "${env:NOT_SET_ANYWHERE}"));
+                      case "acme/open" -> Optional.empty();
+                      default -> null;
+                    })));
     compose = env.newActivityStub(ComposeActivities.class);
   }
 
@@ -55,6 +80,10 @@ class ComposeActivitiesImplTest {
   }
 
   private ComposeHost host(String tlsCertificate) {
+    return host(tlsCertificate, Routing.HOST, HOST.sites);
+  }
+
+  private ComposeHost host(String tlsCertificate, Routing routing, Path nginxDirectory) {
     return new ComposeHost(
         "127.0.0.1",
         HOST.sshPort,
@@ -62,9 +91,9 @@ class ComposeActivitiesImplTest {
         HOST.root.toString(),
         "file://" + HOST.fixture.getParent().getParent() + "/{repository}",
         "auto",
-        Routing.HOST,
+        routing,
         List.of("nginx", "-c", HOST.nginxConf.toString()),
-        HOST.sites.toString(),
+        nginxDirectory.toString(),
         "127.0.0.1",
         HOST.nginxPort,
         20000,
@@ -280,6 +309,128 @@ class ComposeActivitiesImplTest {
     assertThat(HOST.root.resolve(".ports/" + port)).doesNotExist();
   }
 
+  @Test
+  void aProtectedPreviewAnswers401WithoutItsCredentialsAndTheAppWithThem() throws Exception {
+    int port = ComposeHostExtension.freePort();
+    ComposeTarget target = target("fp-api-pr21", port);
+    String domain = "pr-21-api.preview.test";
+    checkout(target, HOST.first);
+    ComposeFile file = compose.renderComposeFile(new RenderComposeRequest(target, Map.of(), null));
+    compose.composeUp(new ComposeUpRequest(target, file.path(), Map.of(), null));
+    // the health check asks the app's port, not nginx: basic auth does not stand in its way
+    awaitHealthy(target);
+
+    // host routing, the password from the worker's environment
+    compose.publishNginxSite(
+        new NginxSiteRequest(
+            target, domain, null, new BasicAuthFor("acme/api", "preview:acme:api:21")));
+    assertThat(statusOnceServed(domain, "/commit", null)).isEqualTo(401);
+    assertThat(get(HOST.nginxPort, domain, "/commit", "tester:wrong").status()).isEqualTo(401);
+    assertThat(get(HOST.nginxPort, domain, "/commit", "preview:" + CONFIGURED_PASSWORD).status())
+        .isEqualTo(401);
+    Response authenticated =
+        get(HOST.nginxPort, domain, "/commit", "tester:" + CONFIGURED_PASSWORD);
+    assertThat(authenticated.status()).isEqualTo(200);
+    assertThat(authenticated.body()).contains(HOST.first);
+    Path users = HOST.sites.resolve("fp-api-pr21.htpasswd");
+    assertThat(Files.readString(users))
+        .startsWith("tester:$apr1$")
+        .doesNotContain(CONFIGURED_PASSWORD);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(users)))
+        .isEqualTo("rw-r--r--");
+    // a retried publish (a fresh salt) still lets the same credentials in
+    compose.publishNginxSite(
+        new NginxSiteRequest(
+            target, domain, null, new BasicAuthFor("acme/api", "preview:acme:api:21")));
+    assertThat(get(HOST.nginxPort, domain, "/", "tester:" + CONFIGURED_PASSWORD).body())
+        .isEqualTo("version one\n");
+
+    // path routing, the password derived per preview (as the operators' CLI shows it)
+    Path pathSites = HOST.dir.resolve("path-sites");
+    Files.createDirectories(pathSites);
+    Path server = HOST.sites.resolve("path-routing.conf");
+    Files.writeString(
+        server,
+        "server { listen 127.0.0.1:"
+            + HOST.nginxPort
+            + "; server_name paths.preview.test; include "
+            + pathSites
+            + "/*.conf; }\n");
+    ComposeTarget pathTarget =
+        new ComposeTarget("test/path", host(null, Routing.PATH, pathSites), "fp-shop-pr22", port);
+    String previewId = "preview:acme:shop:22";
+    try {
+      compose.publishNginxSite(
+          new NginxSiteRequest(
+              pathTarget,
+              "paths.preview.test",
+              "/pr-22/",
+              new BasicAuthFor("acme/shop", previewId)));
+      assertThat(statusOnceServed("paths.preview.test", "/pr-22/commit", null)).isEqualTo(401);
+      Response derived =
+          get(
+              HOST.nginxPort,
+              "paths.preview.test",
+              "/pr-22/commit",
+              "preview:" + SECRETS.basicAuthPassword(previewId));
+      assertThat(derived.status()).isEqualTo(200);
+      assertThat(derived.body()).contains(HOST.first);
+      assertThat(
+              get(
+                      HOST.nginxPort,
+                      "paths.preview.test",
+                      "/pr-22/commit",
+                      "preview:" + SECRETS.basicAuthPassword("preview:acme:shop:23"))
+                  .status())
+          .isEqualTo(401);
+
+      compose.removeNginxSite(new NginxSiteRequest(pathTarget, "paths.preview.test", null));
+      assertThat(pathSites.resolve("fp-shop-pr22.conf")).doesNotExist();
+      assertThat(pathSites.resolve("fp-shop-pr22.htpasswd")).doesNotExist();
+    } finally {
+      Files.delete(server);
+    }
+
+    // the teardown removes the htpasswd file with the nginx file
+    compose.removeNginxSite(new NginxSiteRequest(target, domain, null));
+    assertThat(users).doesNotExist();
+    assertThat(statusThroughNginx(domain)).isEqualTo(404);
+    compose.composeDown(target);
+    compose.removeWorkDirectory(target);
+    assertNothingLeft(target);
+  }
+
+  @Test
+  void aPreviewWhoseCredentialsCannotBeWorkedOutIsNeverPublishedOpen() throws Exception {
+    ComposeTarget target = target("fp-shop-pr24", ComposeHostExtension.freePort());
+    for (String repository : List.of("acme/open", "acme/unset", "acme/gone")) {
+      ApplicationFailure failure =
+          failure(
+              () ->
+                  compose.publishNginxSite(
+                      new NginxSiteRequest(
+                          target,
+                          "pr-24-shop.preview.test",
+                          null,
+                          new BasicAuthFor(repository, "preview:acme:shop:24"))));
+      assertThat(failure.getType()).isEqualTo(FailureType.INVALID_INPUT.name());
+      assertThat(failure.getOriginalMessage()).contains(repository);
+    }
+    assertThat(HOST.sites.resolve("fp-shop-pr24.conf")).doesNotExist();
+    assertThat(HOST.sites.resolve("fp-shop-pr24.htpasswd")).doesNotExist();
+  }
+
+  @Test
+  void removingTheWorkDirectoryReleasesTheProjectsClaimWhateverPortItWasGiven() throws Exception {
+    int port = ComposeHostExtension.freePort();
+    checkout(target("fp-shop-pr25", port), HOST.first);
+    assertThat(HOST.root.resolve(".ports/" + port)).hasContent("fp-shop-pr25");
+    // the cleanup knows the project, not the port the coordinator granted it
+    compose.removeWorkDirectory(target("fp-shop-pr25", port == 20000 ? 20001 : 20000));
+    assertThat(HOST.root.resolve(".ports/" + port)).doesNotExist();
+    assertThat(HOST.root.resolve("fp-shop-pr25")).doesNotExist();
+  }
+
   // ---- helpers ---------------------------------------------------------------------------
 
   private String checkout(ComposeTarget target, String sha) {
@@ -325,7 +476,7 @@ class ComposeActivitiesImplTest {
   /** Through nginx; a reload is asynchronous (new workers take over), so a few tries. */
   private static String throughNginx(String domain, String path) throws Exception {
     Response response = get(HOST.nginxPort, domain, path);
-    for (int attempt = 0; attempt < 50 && response.status() == 404; attempt++) {
+    for (int attempt = 0; attempt < 600 && response.status() == 404; attempt++) {
       Thread.sleep(100);
       response = get(HOST.nginxPort, domain, path);
     }
@@ -336,7 +487,7 @@ class ComposeActivitiesImplTest {
   /** The status once nginx answers 404 for the domain (after a reload), or what it answered. */
   private static int statusThroughNginx(String domain) throws Exception {
     int status = get(HOST.nginxPort, domain, "/commit").status();
-    for (int attempt = 0; attempt < 50 && status != 404; attempt++) {
+    for (int attempt = 0; attempt < 600 && status != 404; attempt++) {
       Thread.sleep(100);
       status = get(HOST.nginxPort, domain, "/commit").status();
     }
@@ -349,20 +500,33 @@ class ComposeActivitiesImplTest {
 
   private record Response(int status, String body) {}
 
-  /** curl, because Java's HTTP client will not send another Host header. */
+  /** The status once nginx serves the domain (after a reload): not 404 any more. */
+  private static int statusOnceServed(String domain, String path, String user) throws Exception {
+    int status = get(HOST.nginxPort, domain, path, user).status();
+    // nginx -s reload returns before the new workers serve; on a loaded machine that took over 5 s.
+    for (int attempt = 0; attempt < 600 && status == 404; attempt++) {
+      Thread.sleep(100);
+      status = get(HOST.nginxPort, domain, path, user).status();
+    }
+    return status;
+  }
+
   private static Response get(int port, String host, String path) throws Exception {
-    String out =
-        ComposeHostExtension.output(
-            List.of(
-                "curl",
-                "-s",
-                "--max-time",
-                "10",
-                "-H",
-                "Host: " + host,
-                "-w",
-                "\n%{http_code}",
-                "http://127.0.0.1:" + port + path));
+    return get(port, host, path, null);
+  }
+
+  /**
+   * curl, because Java's HTTP client will not send another Host header; {@code user} is {@code
+   * name:password} for basic auth, or null.
+   */
+  private static Response get(int port, String host, String path, String user) throws Exception {
+    List<String> command =
+        new java.util.ArrayList<>(List.of("curl", "-s", "--max-time", "10", "-H", "Host: " + host));
+    if (user != null) {
+      command.addAll(List.of("-u", user));
+    }
+    command.addAll(List.of("-w", "\n%{http_code}", "http://127.0.0.1:" + port + path));
+    String out = ComposeHostExtension.output(command);
     int split = out.lastIndexOf('\n');
     return new Response(
         Integer.parseInt(out.substring(split + 1).strip()), out.substring(0, split));

@@ -3,6 +3,7 @@ package dev.forgepreview.activities.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.forgepreview.workflows.PreviewSettings.ComposeHost;
+import dev.forgepreview.workflows.PreviewSettings.Routing;
 import dev.forgepreview.workflows.activities.ComposeActivities.ComposeTarget;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.Test;
 class ComposeScriptsTest {
 
   private static ComposeValues values(String composeCommand) {
+    return values(composeCommand, ComposeInputValidationTest.host().routing());
+  }
+
+  private static ComposeValues values(String composeCommand, Routing routing) {
     ComposeHost h = ComposeInputValidationTest.host();
     ComposeHost host =
         new ComposeHost(
@@ -21,7 +26,7 @@ class ComposeScriptsTest {
             h.root(),
             h.repositoryUrl(),
             composeCommand,
-            h.routing(),
+            routing,
             h.nginxCommand(),
             h.nginxConfigDirectory(),
             h.listenAddress(),
@@ -92,6 +97,57 @@ class ComposeScriptsTest {
   }
 
   @Test
+  void extraServicesGetTheAppsNetworkLabelAndLimitsAndOnlyTheirOwnQuotedValues() {
+    java.util.Map<String, dev.forgepreview.activities.github.PreviewFile.Service> services =
+        new java.util.LinkedHashMap<>();
+    services.put(
+        "worker",
+        new dev.forgepreview.activities.github.PreviewFile.Service(
+            "docker/worker",
+            null,
+            java.util.List.of("sh", "-c", "echo \"$QUEUE\""),
+            Map.of("QUEUE", "a $(id) \" b")));
+    services.put(
+        "cache",
+        new dev.forgepreview.activities.github.PreviewFile.Service(
+            null, "redis:7", null, Map.of()));
+    String yaml =
+        ComposeScripts.composeFile(
+            values("auto"),
+            Map.of("SECRET", "app only"),
+            ComposeTemplates.Framework.DOCKERFILE,
+            services);
+    String worker = yaml.substring(yaml.indexOf("  worker:\n"), yaml.indexOf("  cache:\n"));
+    assertThat(worker)
+        .isEqualTo(
+            "  worker:\n"
+                + "    build: \"./src/docker/worker\"\n"
+                + "    command:\n"
+                + "      - \"sh\"\n"
+                + "      - \"-c\"\n"
+                + "      - \"echo \\\"$$QUEUE\\\"\"\n"
+                + "    network_mode: host\n"
+                + "    restart: unless-stopped\n"
+                + "    environment:\n"
+                + "      QUEUE: \"a $$(id) \\\" b\"\n"
+                + "    labels:\n"
+                + "      dev.forgepreview.preview: \"fp-shop-pr7\"\n"
+                + "    mem_limit: \"512m\"\n"
+                + "    cpus: 1.0\n");
+    assertThat(yaml.substring(yaml.indexOf("  cache:\n")))
+        .isEqualTo(
+            "  cache:\n"
+                + "    image: \"redis:7\"\n"
+                + "    network_mode: host\n"
+                + "    restart: unless-stopped\n"
+                + "    labels:\n"
+                + "      dev.forgepreview.preview: \"fp-shop-pr7\"\n"
+                + "    mem_limit: \"512m\"\n"
+                + "    cpus: 1.0\n");
+    assertThat(yaml.indexOf("SECRET")).isLessThan(yaml.indexOf("  worker:\n"));
+  }
+
+  @Test
   void templatesBuildTheirGeneratedDockerfileAndWriteItWithoutOutsideValues() {
     String yaml =
         ComposeScripts.composeFile(
@@ -119,6 +175,36 @@ class ComposeScriptsTest {
     assertThat(ComposeScripts.detect(values("auto")))
         .contains("elif [ -f \"$src/Dockerfile\" ]; then echo dockerfile\n")
         .contains("grep -q '\"@nestjs/core\"' \"$src/package.json\"");
+  }
+
+  @Test
+  void aProtectedSiteAsksForItsOwnHtpasswdFileInHostAndPathRouting() {
+    String auth =
+        "        auth_basic \"forge-preview fp-shop-pr7\";\n"
+            + "        auth_basic_user_file /etc/nginx/previews/fp-shop-pr7.htpasswd;\n";
+    assertThat(
+            ComposeScripts.nginxSite(
+                values("auto", Routing.HOST), "pr-7-shop.preview.acme.dev", null, true))
+        .contains("    server_name pr-7-shop.preview.acme.dev;\n")
+        .contains("    location / {\n        proxy_pass http://127.0.0.1:20007;\n" + auth);
+    assertThat(
+            ComposeScripts.nginxSite(
+                values("auto", Routing.PATH), "preview.acme.dev", "/pr-7/", true))
+        .contains("location /pr-7/ {\n        proxy_pass http://127.0.0.1:20007/;\n" + auth);
+    assertThat(ComposeScripts.nginxSite(values("auto"), "preview.acme.dev", "/pr-7/"))
+        .doesNotContain("auth_basic");
+    // the hash travels on stdin, never in the command; the teardown removes the file too
+    assertThat(ComposeScripts.writeHtpasswd(values("auto")))
+        .contains("file='/etc/nginx/previews/fp-shop-pr7.htpasswd'\n")
+        .contains("cat > \"$file.partial\"\n")
+        .doesNotContain("apr1");
+    assertThat(ComposeScripts.removeNginx(values("auto")))
+        .contains("users='/etc/nginx/previews/fp-shop-pr7.htpasswd'\n")
+        .endsWith("rm -f \"$users\"\n");
+    // an htpasswd file left alone (a crash between the two writes) is still found by the cleanup
+    assertThat(ComposeScripts.listProjects(values("auto")))
+        .contains(" '/etc/nginx/previews'/fp-*.htpasswd; do\n")
+        .contains("name=${name%.conf}; name=${name%.htpasswd}\n");
   }
 
   @Test

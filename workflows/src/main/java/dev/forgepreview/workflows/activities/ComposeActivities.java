@@ -19,14 +19,17 @@ public interface ComposeActivities {
   /**
    * Step 2: the work directory {@code {root}/{project}}, a clone (or fetch) of the repository and a
    * hard reset to exactly {@code sha}, never the branch head. Claims the preview's port on the host
-   * and fails {@code FAILED} when another project holds it.
+   * and fails {@code FAILED} when another project holds it (a guard: the host's admission
+   * coordinator hands out unique ports).
    */
   @ActivityMethod
   CheckoutResult checkoutSource(CheckoutRequest request);
 
   /**
    * Step 3: the compose file. The repository's {@code docker-compose.preview.yml} when present,
-   * else one generated for its {@code Dockerfile} with the port, environment, limits and our label.
+   * else one generated for its {@code Dockerfile} with the port, environment, limits and our label,
+   * and the preview file's extra services (same network mode, limits and label) when the request
+   * names them; a repository with its own compose file and extra services fails {@code FAILED}.
    */
   @ActivityMethod
   ComposeFile renderComposeFile(RenderComposeRequest request);
@@ -45,12 +48,15 @@ public interface ComposeActivities {
 
   /**
    * Step 6: the preview's nginx file, {@code nginx -t}, then a reload; a file nginx refuses is
-   * removed again and the step fails {@code FAILED} with nginx's message.
+   * removed again and the step fails {@code FAILED} with nginx's message. With {@code basicAuth}
+   * the htpasswd file {@code {nginxConfigDirectory}/{project}.htpasswd} (APR1-MD5) is written first
+   * and the file asks for it; a repository whose credentials cannot be worked out any more fails
+   * {@code INVALID_INPUT} and nothing is published open.
    */
   @ActivityMethod
   void publishNginxSite(NginxSiteRequest request);
 
-  /** Compensation of step 6: removes the preview's nginx file and reloads nginx. */
+  /** Compensation of step 6: removes the preview's nginx and htpasswd files and reloads nginx. */
   @ActivityMethod
   void removeNginxSite(NginxSiteRequest request);
 
@@ -58,7 +64,7 @@ public interface ComposeActivities {
   @ActivityMethod
   void composeDown(ComposeTarget request);
 
-  /** Compensation of step 2: removes the work directory and releases the port. */
+  /** Compensation of step 2: removes the work directory and every port claim of the project. */
   @ActivityMethod
   void removeWorkDirectory(ComposeTarget request);
 
@@ -99,9 +105,34 @@ public interface ComposeActivities {
    * @param environment variables the workflow adds ({@code APP_ENV}, {@code APP_URL})
    * @param repository whose configured {@code environment:} the worker adds, looked up by the
    *     activity so that no configured value travels through history; null for none
+   * @param services the preview file's extra services to add to the generated compose file, or null
+   *     for none
    */
   record RenderComposeRequest(
-      ComposeTarget target, Map<String, String> environment, String repository) {}
+      ComposeTarget target,
+      Map<String, String> environment,
+      String repository,
+      PreviewServices services) {
+
+    /** Without extra services. */
+    public RenderComposeRequest(
+        ComposeTarget target, Map<String, String> environment, String repository) {
+      this(target, environment, repository, null);
+    }
+  }
+
+  /**
+   * The extra services of a repository's preview file ({@code services:}), by name only: the
+   * activity reads their definitions again from the file at {@code sha}, so they never travel
+   * through history. A file that no longer holds exactly these services fails {@code
+   * INVALID_INPUT}.
+   *
+   * @param repository {@code owner/repo} whose file it is (the base repository)
+   * @param sha the commit the file was read at
+   * @param path the file's path in the repository
+   * @param names the services' names, in the file's order
+   */
+  record PreviewServices(String repository, String sha, String path, List<String> names) {}
 
   /**
    * @param path the compose file on the host
@@ -122,6 +153,25 @@ public interface ComposeActivities {
    * @param domain the preview's host name ({@code HOST} routing) or the shared domain ({@code
    *     PATH})
    * @param pathPrefix the preview's path ({@code PATH} routing), else null
+   * @param basicAuth whose basic auth to put in front of the preview, or null for none (and for the
+   *     compensation, which removes the htpasswd file either way)
    */
-  record NginxSiteRequest(ComposeTarget target, String domain, String pathPrefix) {}
+  record NginxSiteRequest(
+      ComposeTarget target, String domain, String pathPrefix, BasicAuthFor basicAuth) {
+
+    /** An open site, or the compensation's request. */
+    public NginxSiteRequest(ComposeTarget target, String domain, String pathPrefix) {
+      this(target, domain, pathPrefix, null);
+    }
+  }
+
+  /**
+   * The preview whose basic auth credentials the activity works out: the user from the repository's
+   * {@code basicAuth} in the worker's settings, the password from the worker's environment ({@code
+   * ${env:NAME}}) or derived from the preview id. Neither travels through history.
+   *
+   * @param repository {@code owner/repo}
+   * @param previewId the preview's workflow id
+   */
+  record BasicAuthFor(String repository, String previewId) {}
 }

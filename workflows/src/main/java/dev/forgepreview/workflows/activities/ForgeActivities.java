@@ -96,6 +96,22 @@ public interface ForgeActivities {
   @ActivityMethod
   SiteHealth checkSiteHealth(SiteHealthRequest request);
 
+  /**
+   * Starts one site command ({@code POST …/sites/{site}/commands}) and returns its id, at most once
+   * per request even when retried: the newest command id is recorded before posting, and a retry
+   * adopts a newer command with the same text.
+   */
+  @ActivityMethod
+  long runSiteCommand(SiteCommandRequest request);
+
+  /**
+   * Fails with {@code NOT_READY} while the command is {@code waiting} or {@code running}; with
+   * non-retryable {@code FAILED} when it ended {@code failed}, the end of its output (redacted) as
+   * the failure's first detail.
+   */
+  @ActivityMethod
+  SiteCommandRef awaitSiteCommand(AwaitSiteCommandRequest request);
+
   /** Resources that follow our naming, for the cleanup workflow's orphan search. */
   @ActivityMethod
   ForgeInventory listPreviewResources(ListPreviewResourcesRequest request);
@@ -154,13 +170,44 @@ public interface ForgeActivities {
    * previewId}. {@code repository} ({@code owner/repo}) is null in requests recorded before it was
    * added: their {@code variables} are written as they are.
    */
+  /**
+   * {@code previewFile}: the repository's preview file whose {@code environment:} values (for the
+   * keys it names) the activity reads again at its sha and writes over the configured ones; null:
+   * none.
+   */
   record WriteEnvironmentRequest(
       String requestId,
       long serverId,
       long siteId,
       String previewId,
       Map<String, String> variables,
-      String repository) {}
+      String repository,
+      PreviewFileEnvironment previewFile) {
+
+    public WriteEnvironmentRequest(
+        String requestId,
+        long serverId,
+        long siteId,
+        String previewId,
+        Map<String, String> variables,
+        String repository) {
+      this(requestId, serverId, siteId, previewId, variables, repository, null);
+    }
+  }
+
+  /**
+   * Where a preview file's environment values are read again: {@code repository} ({@code
+   * owner/repo}), {@code sha}, {@code path}; only {@code keys} are taken.
+   */
+  record PreviewFileEnvironment(String repository, String sha, String path, List<String> keys) {}
+
+  /** One command run in the site's directory as the site's user. */
+  record SiteCommandRequest(String requestId, long serverId, long siteId, String command) {}
+
+  record AwaitSiteCommandRequest(String requestId, long serverId, long siteId, long commandId) {}
+
+  /** A site command and its last seen status. */
+  record SiteCommandRef(long commandId, String status) {}
 
   record CreateQueueWorkerRequest(
       String requestId,
@@ -185,7 +232,24 @@ public interface ForgeActivities {
       String branch,
       String phpVersion,
       String template,
-      String repository) {
+      String repository,
+      List<String> extraCommands) {
+
+    /**
+     * {@code extraCommands}: the preview file's {@code deploy:} commands, appended to the script;
+     * null or empty: none.
+     */
+    public WriteDeploymentScriptRequest(
+        String requestId,
+        long serverId,
+        long siteId,
+        String sha,
+        String branch,
+        String phpVersion,
+        String template,
+        String repository) {
+      this(requestId, serverId, siteId, sha, branch, phpVersion, template, repository, null);
+    }
 
     /** Without the repository: the template is used as it comes (requests recorded before). */
     public WriteDeploymentScriptRequest(
@@ -196,7 +260,7 @@ public interface ForgeActivities {
         String branch,
         String phpVersion,
         String template) {
-      this(requestId, serverId, siteId, sha, branch, phpVersion, template, null);
+      this(requestId, serverId, siteId, sha, branch, phpVersion, template, null, null);
     }
   }
 
