@@ -27,8 +27,6 @@ import dev.forgepreview.workflows.PreviewStatus;
 import dev.forgepreview.workflows.StepRecord;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -118,16 +116,10 @@ class BasicAuthAgainstSimulatorTest {
             new SiteAccessActivitiesImpl(client, credentials));
     env.start();
     PreviewEnvironmentWorkflow workflow =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                PreviewEnvironmentWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(ID)
-                    .setTaskQueue(PreviewIds.TASK_QUEUE)
-                    .build());
-    WorkflowClient.start(
-        workflow::run,
-        new PreviewRequest("acme", "shop", 42, "feature/x", "abc1234", "octocat", null));
+        PreviewTestEnvironment.startPreview(
+            env,
+            ID,
+            new PreviewRequest("acme", "shop", 42, "feature/x", "abc1234", "octocat", null));
     awaitPhase(workflow, Phase.READY);
 
     PreviewStatus status = workflow.status();

@@ -27,8 +27,6 @@ import dev.forgepreview.workflows.activities.DatabaseCloneActivities;
 import dev.forgepreview.workflows.activities.ForgeActivities;
 import dev.forgepreview.workflows.activities.GitHubActivities;
 import dev.forgepreview.workflows.activities.HealthActivities;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -108,16 +106,10 @@ class PreviewAgainstSimulatorTest {
     env.newWorker(PreviewIds.FORGE_TASK_QUEUE).registerActivitiesImplementations(activities);
     env.start();
     PreviewEnvironmentWorkflow workflow =
-        env.getWorkflowClient()
-            .newWorkflowStub(
-                PreviewEnvironmentWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(ID)
-                    .setTaskQueue(PreviewIds.TASK_QUEUE)
-                    .build());
-    WorkflowClient.start(
-        workflow::run,
-        new PreviewRequest("acme", "shop", 42, "feature/x", "abc1234", "octocat", null));
+        PreviewTestEnvironment.startPreview(
+            env,
+            ID,
+            new PreviewRequest("acme", "shop", 42, "feature/x", "abc1234", "octocat", null));
     return workflow;
   }
 

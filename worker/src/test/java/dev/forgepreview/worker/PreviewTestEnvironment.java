@@ -1,7 +1,11 @@
 package dev.forgepreview.worker;
 
+import dev.forgepreview.workflows.PreviewEnvironmentWorkflow;
 import dev.forgepreview.workflows.PreviewIds;
+import dev.forgepreview.workflows.PreviewRequest;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 
 /**
@@ -23,5 +27,20 @@ final class PreviewTestEnvironment {
     env.registerSearchAttribute(
         PreviewIds.QUEUE_POSITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
     return env;
+  }
+
+  /** Starts preview {@code id} on the preview task queue, as the gateway's start does. */
+  static PreviewEnvironmentWorkflow startPreview(
+      TestWorkflowEnvironment env, String id, PreviewRequest request) {
+    PreviewEnvironmentWorkflow workflow =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                PreviewEnvironmentWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(id)
+                    .setTaskQueue(PreviewIds.TASK_QUEUE)
+                    .build());
+    WorkflowClient.start(workflow::run, request);
+    return workflow;
   }
 }
