@@ -301,6 +301,24 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
 
   @Override
   public void grantDatabase(GrantDatabaseRequest request) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    if (!mayHaveRun(context)) {
+      // The preview's own user, created the step before with no database: the first attempt
+      // grants at once (PUT replaces the user's access, and ours is all it may hold).
+      forge(
+          () -> {
+            client.updateDatabaseUserDatabases(
+                request.serverId(), request.userId(), List.of(request.databaseId()));
+            return null;
+          });
+      log.info(
+          "[{}] granted database {} to database user {}",
+          request.requestId(),
+          request.databaseId(),
+          request.userId());
+      return;
+    }
+    // A retry keeps whatever the user holds besides ours (an earlier attempt may have granted).
     forge(
         () -> {
           DatabaseUser user = client.getDatabaseUser(request.serverId(), request.userId());

@@ -51,10 +51,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Forge v1 API over OkHttp and Jackson: one instance per process, thread-safe. Every call
- * either returns a typed value or throws a {@link ForgeException}; it never sleeps or retries (a
- * 429 says how long to wait, the caller decides). While Forge's answers say the token's budget is
- * spent ({@link ForgeRequestBudget}), a call is not sent but fails as a 429 would, with the time
- * until Forge's reset.
+ * either returns a typed value or throws a {@link ForgeException}; it never retries (a 429 from
+ * Forge says how long to wait, the caller decides). While Forge's answers say the token's budget is
+ * spent ({@link ForgeRequestBudget}), a request waits for its turn, up to the configuration's
+ * {@code budgetPatience}; past that it is not sent, and the call fails as a 429 would, with the
+ * time until Forge's reset. A request held back was never sent, so waiting for it is safe for every
+ * call.
  */
 public final class ForgeClient {
   private static final Logger log = LoggerFactory.getLogger(ForgeClient.class);
@@ -69,6 +71,13 @@ public final class ForgeClient {
   private final ObjectMapper mapper;
   private final ForgeCallListener listener;
   private final ForgeRequestBudget budget;
+  private final Sleeper sleeper;
+
+  /** How a request held back waits (tests on a manual clock advance the clock instead). */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
 
   public ForgeClient(ForgeClientConfig config) {
     this(config, Clock.systemUTC());
@@ -76,12 +85,17 @@ public final class ForgeClient {
 
   /** {@code clock} turns {@code X-RateLimit-Reset} (a Unix time) into a delay. */
   public ForgeClient(ForgeClientConfig config, Clock clock) {
-    this(config, clock, SharedHttpClient.root(), ForgeCallListener.NONE);
+    this(config, clock, SharedHttpClient.root(), ForgeCallListener.NONE, ForgeClient::pause);
+  }
+
+  /** For tests on a manual clock: {@code sleeper} stands for the wait of a held-back request. */
+  ForgeClient(ForgeClientConfig config, Clock clock, Sleeper sleeper) {
+    this(config, clock, SharedHttpClient.root(), ForgeCallListener.NONE, sleeper);
   }
 
   /** {@code listener} hears of every request's outcome (the worker counts them). */
   public ForgeClient(ForgeClientConfig config, Clock clock, ForgeCallListener listener) {
-    this(config, clock, SharedHttpClient.root(), listener);
+    this(config, clock, SharedHttpClient.root(), listener, ForgeClient::pause);
   }
 
   /**
@@ -89,7 +103,12 @@ public final class ForgeClient {
    * @param listener hears of every request's outcome (the worker counts them)
    */
   private ForgeClient(
-      ForgeClientConfig config, Clock clock, OkHttpClient http, ForgeCallListener listener) {
+      ForgeClientConfig config,
+      Clock clock,
+      OkHttpClient http,
+      ForgeCallListener listener,
+      Sleeper sleeper) {
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -536,12 +555,7 @@ public final class ForgeClient {
       case "DELETE" -> request.delete();
       default -> request.method(call.method(), RequestBody.create(encode(call), JSON));
     }
-    Optional<Duration> spent = budget.take();
-    if (spent.isPresent()) {
-      log.debug(
-          "Forge {} {} held back: the token's budget is spent", call.method(), call.template());
-      throw new ForgeRateLimitedException(call.method(), call.template(), 429, spent.get());
-    }
+    long ticket = awaitBudget(call);
     long started = System.nanoTime();
     Response answered = null;
     try (Response response = http.newCall(request.build()).execute()) {
@@ -566,9 +580,55 @@ public final class ForgeClient {
           call.method(), call.template(), 0, e.getClass().getSimpleName(), e);
     } finally {
       budget.answered(
+          ticket,
+          answered != null,
           answered == null ? null : answered.header("X-RateLimit-Remaining"),
           answered == null ? null : answered.header("X-RateLimit-Reset"));
     }
+  }
+
+  /**
+   * Waits until the token's budget lets the request go and returns its ticket; throws as a 429
+   * would once the wait for a spent budget would pass the configured patience (the request was not
+   * sent). A wait for the lone request that brings Forge's count is not held against the patience:
+   * it ends with that request's answer, within its call timeout.
+   */
+  private long awaitBudget(Call call) {
+    Duration waited = Duration.ZERO;
+    while (true) {
+      ForgeRequestBudget.Decision decision = budget.take();
+      if (decision.go()) {
+        if (!waited.isZero()) {
+          log.debug(
+              "Forge {} {} went after {} ms held back for the token's budget",
+              call.method(),
+              call.template(),
+              waited.toMillis());
+        }
+        return decision.ticket();
+      }
+      Duration wait = decision.delay();
+      if (decision.spent() && waited.plus(wait).compareTo(config.budgetPatience()) > 0) {
+        log.debug(
+            "Forge {} {} held back: the token's budget is spent", call.method(), call.template());
+        throw new ForgeRateLimitedException(
+            call.method(), call.template(), 429, RetryAfter.cap(wait));
+      }
+      try {
+        sleeper.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ForgeRateLimitedException(
+            call.method(), call.template(), 429, RetryAfter.cap(wait));
+      }
+      if (decision.spent()) {
+        waited = waited.plus(wait);
+      }
+    }
+  }
+
+  private static void pause(Duration duration) throws InterruptedException {
+    Thread.sleep(duration.toMillis());
   }
 
   private String encode(Call call) {

@@ -204,8 +204,13 @@ class ForgeActivitiesTest {
         .isEqualTo("NOT_READY");
     simulator.manualClock().advance(Duration.ofMinutes(1));
     DatabaseUserRef databaseUser = activities.createDatabaseUser(user);
+    long userReads = calls(simulator, "GET", "servers/{id}/database-users/{id}");
     activities.grantDatabase(
         new GrantDatabaseRequest("r", serverId, databaseUser.userId(), database.databaseId()));
+    // The first attempt grants without reading the user first.
+    assertThat(calls(simulator, "GET", "servers/{id}/database-users/{id}")).isEqualTo(userReads);
+    // A retry (an earlier attempt recorded something) reads the user and sees the grant is there.
+    env.setHeartbeatDetails(0L);
     activities.grantDatabase(
         new GrantDatabaseRequest("r", serverId, databaseUser.userId(), database.databaseId()));
 
@@ -216,6 +221,8 @@ class ForgeActivitiesTest {
     assertThat(calls(simulator, "POST", "servers/{id}/databases")).isEqualTo(1);
     assertThat(calls(simulator, "POST", "servers/{id}/database-users")).isEqualTo(1);
     assertThat(calls(simulator, "PUT", "servers/{id}/database-users/{id}")).isEqualTo(1);
+    assertThat(calls(simulator, "GET", "servers/{id}/database-users/{id}"))
+        .isEqualTo(userReads + 1);
 
     activities.deleteDatabaseUser(new DeleteDatabaseUserRequest("r", serverId, "pr_42"));
     activities.deleteDatabaseUser(new DeleteDatabaseUserRequest("r", serverId, "pr_42"));

@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.ForgeSimulatorExtension;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The client counts requests with Forge's own headers: once an answer says the token's budget is
- * spent, further calls are held back (a 429 without a request) until the reset Forge named, so
- * Forge's limit is not hit, whichever worker spent the budget.
+ * spent, further calls are held back until the reset Forge named (they wait for it within the
+ * configured patience, else fail as a 429 would without a request), so Forge's limit is not hit,
+ * whichever worker spent the budget.
  */
 class ForgeRequestBudgetTest {
   @RegisterExtension
@@ -64,5 +68,124 @@ class ForgeRequestBudgetTest {
     assertThat(held.retryAfter()).isEqualTo(Duration.ofSeconds(60));
     assertThat(simulator.totalCalls()).isEqualTo(2);
     assertThat(simulator.rateLimitedCalls()).isZero();
+  }
+
+  @Test
+  void aHeldBackRequestWaitsForTheResetWithinThePatienceAndIsSentThen() {
+    simulator.settings().rateLimitPerMinute(3);
+    Instant start = simulator.clock().instant();
+    ForgeClient patient =
+        new ForgeClient(
+            new ForgeClientConfig(
+                simulator.baseUrl(),
+                simulator.token(),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(45)),
+            simulator.clock(),
+            wait -> simulator.manualClock().advance(wait));
+    patient.listServers();
+    patient.listServers();
+    simulator.manualClock().advance(Duration.ofSeconds(20));
+    patient.listServers();
+
+    // Spent: the fourth request waits the 40 s until the first leaves Forge's window, then goes.
+    patient.listServers();
+
+    assertThat(simulator.totalCalls()).isEqualTo(4);
+    assertThat(simulator.rateLimitedCalls()).isZero();
+    assertThat(Duration.between(start, simulator.clock().instant()))
+        .isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void aWaitLongerThanThePatienceFailsAtOnceWithoutARequest() {
+    simulator.settings().rateLimitPerMinute(1);
+    Instant start = simulator.clock().instant();
+    ForgeClient patient =
+        new ForgeClient(
+            new ForgeClientConfig(
+                simulator.baseUrl(),
+                simulator.token(),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(30)),
+            simulator.clock(),
+            wait -> simulator.manualClock().advance(wait));
+    patient.listServers();
+
+    ForgeRateLimitedException held =
+        catchThrowableOfType(ForgeRateLimitedException.class, patient::listServers);
+
+    assertThat(held.retryAfter()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(simulator.clock().instant()).isEqualTo(start);
+    assertThat(simulator.totalCalls()).isEqualTo(1);
+    assertThat(simulator.rateLimitedCalls()).isZero();
+  }
+
+  private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+  private static final String RESET = Long.toString(NOW.getEpochSecond() + 30);
+
+  private static ForgeRequestBudget budgetAtNow() {
+    return new ForgeRequestBudget(Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  @Test
+  void whileNoCountIsKnownOneRequestGoesAloneAndTheOthersWaitForItsAnswer() {
+    ForgeRequestBudget budget = budgetAtNow();
+    ForgeRequestBudget.Decision first = budget.take();
+    ForgeRequestBudget.Decision second = budget.take();
+
+    assertThat(first.go()).isTrue();
+    assertThat(second.go()).isFalse();
+    assertThat(second.spent()).isFalse();
+
+    budget.answered(first.ticket(), true, "5", RESET);
+    assertThat(budget.take().go()).isTrue();
+    assertThat(budget.take().go()).isTrue();
+  }
+
+  @Test
+  void anAnswerOvertakenByALaterRequestsAnswerDoesNotRaiseTheCount() {
+    ForgeRequestBudget budget = budgetAtNow();
+    ForgeRequestBudget.Decision probe = budget.take();
+    budget.answered(probe.ticket(), true, "3", RESET);
+    ForgeRequestBudget.Decision earlier = budget.take();
+    ForgeRequestBudget.Decision later = budget.take();
+
+    // The later request's answer comes first: one left.
+    budget.answered(later.ticket(), true, "1", RESET);
+    ForgeRequestBudget.Decision last = budget.take();
+    assertThat(last.go()).isTrue();
+    // The earlier request's answer, older news, says two were left: the last one is still spent.
+    budget.answered(earlier.ticket(), true, "2", RESET);
+
+    ForgeRequestBudget.Decision held = budget.take();
+    assertThat(held.go()).isFalse();
+    assertThat(held.spent()).isTrue();
+    assertThat(held.delay()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void anAnswerWithoutTheCountMeansForgeDoesNotCountAndNothingIsHeldBack() {
+    ForgeRequestBudget budget = budgetAtNow();
+    ForgeRequestBudget.Decision probe = budget.take();
+    budget.answered(probe.ticket(), true, null, null);
+
+    assertThat(budget.take().go()).isTrue();
+    assertThat(budget.take().go()).isTrue();
+    assertThat(budget.take().go()).isTrue();
+  }
+
+  @Test
+  void aRequestWithoutAnAnswerLeavesTheCountUnknownAndTheNextGoesAlone() {
+    ForgeRequestBudget budget = budgetAtNow();
+    ForgeRequestBudget.Decision dropped = budget.take();
+    budget.answered(dropped.ticket(), false, null, null);
+
+    assertThat(budget.take().go()).isTrue();
+    assertThat(budget.take().go()).isFalse();
   }
 }
