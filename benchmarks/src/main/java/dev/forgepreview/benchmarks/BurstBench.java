@@ -13,6 +13,17 @@ import java.util.List;
 
 /** 3. Pull requests opened at once under Forge's rate limit (60 per minute). */
 final class BurstBench {
+  /**
+   * Previews per shared server: a shared server gives each preview its own Redis database (1-15 by
+   * default), so a team with 20 open previews spreads them over two servers, as the benchmark does.
+   */
+  static final int PER_SERVER = 10;
+
+  /** The repository of preview {@code number}: one per shared server. */
+  static String repo(int number) {
+    return "burst" + (number - 1) / PER_SERVER;
+  }
+
   static String run(Bench.Config config) throws Exception {
     int burst = config.smoke() ? 2 : 20;
     int limit = 60;
@@ -20,9 +31,12 @@ final class BurstBench {
     try (Procs procs = new Procs(config.root(), config.runDir("burst"))) {
       Procs.Temporal temporal = procs.temporal();
       Procs.Simulator simulator = procs.simulator(Previews.TOKEN, Previews.zeroDelays(limit));
-      long serverId = Previews.seedServer(simulator, "shared-bench");
-      var repos =
-          Support.repositories(procs.dir, Support.sharedRepository("burst", serverId, "PT5S"));
+      StringBuilder entries = new StringBuilder();
+      for (int g = 0; g * PER_SERVER < burst; g++) {
+        long serverId = Previews.seedServer(simulator, "shared-bench-" + g);
+        entries.append(Support.sharedRepository(repo(g * PER_SERVER + 1), serverId, "PT5S"));
+      }
+      var repos = Support.repositories(procs.dir, entries.toString());
       procs.worker(Previews.workerEnv(temporal, simulator, limit, repos), "-Xmx1g");
       WorkflowClient client = Support.patientClient(temporal.address());
       // The seeding call is an admin call and not counted; start from a clean limiter window.
@@ -31,7 +45,7 @@ final class BurstBench {
       Instant start = Instant.now();
       long t0 = System.nanoTime();
       for (int i = 1; i <= burst; i++) {
-        Support.signalWithStart(client, "burst", i, Support.sha(i));
+        Support.signalWithStart(client, repo(i), i, Support.sha(i));
       }
       log("burst: %d previews started in %.2f s", burst, (System.nanoTime() - t0) / 1e9);
       List<PreviewStatus> done = new ArrayList<>();
@@ -44,7 +58,7 @@ final class BurstBench {
             continue;
           }
           try {
-            PreviewStatus s = Support.status(client, "burst", i);
+            PreviewStatus s = Support.status(client, repo(i), i);
             if (s.phase() == Phase.READY || s.phase().isFinal()) {
               finished[i] = true;
               done.add(s);
