@@ -555,7 +555,7 @@ public final class ForgeClient {
       case "DELETE" -> request.delete();
       default -> request.method(call.method(), RequestBody.create(encode(call), JSON));
     }
-    long ticket = awaitBudget(call);
+    awaitBudget(call);
     long started = System.nanoTime();
     Response answered = null;
     try (Response response = http.newCall(request.build()).execute()) {
@@ -580,7 +580,6 @@ public final class ForgeClient {
           call.method(), call.template(), 0, e.getClass().getSimpleName(), e);
     } finally {
       budget.answered(
-          ticket,
           answered != null,
           answered == null ? null : answered.header("X-RateLimit-Remaining"),
           answered == null ? null : answered.header("X-RateLimit-Reset"));
@@ -588,12 +587,12 @@ public final class ForgeClient {
   }
 
   /**
-   * Waits until the token's budget lets the request go and returns its ticket; throws as a 429
-   * would once the wait for a spent budget would pass the configured patience (the request was not
-   * sent). A wait for the lone request that brings Forge's count is not held against the patience:
-   * it ends with that request's answer, within its call timeout.
+   * Waits until the token's budget lets the request go; throws as a 429 would once the wait for a
+   * spent budget would pass the configured patience (the request was not sent). A wait for the lone
+   * request that brings Forge's count is not held against the patience: it ends with that request's
+   * answer, within its call timeout.
    */
-  private long awaitBudget(Call call) {
+  private void awaitBudget(Call call) {
     Duration waited = Duration.ZERO;
     while (true) {
       ForgeRequestBudget.Decision decision = budget.take();
@@ -605,7 +604,7 @@ public final class ForgeClient {
               call.template(),
               waited.toMillis());
         }
-        return decision.ticket();
+        return;
       }
       Duration wait = decision.delay();
       if (decision.spent() && waited.plus(wait).compareTo(config.budgetPatience()) > 0) {

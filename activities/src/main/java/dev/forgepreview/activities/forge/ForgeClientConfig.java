@@ -24,10 +24,11 @@ public record ForgeClientConfig(
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
 
   /**
-   * Long enough for a request to wait its turn behind a few dozen others at Forge's 60 per minute,
-   * short enough that an activity of up to three requests ends within its one-minute limit.
+   * Long enough for a request to wait its turn behind about 30 others at Forge's 60 per minute (a
+   * burst of 20 previews has at most 20 waiting); an activity whose requests together wait past its
+   * one-minute limit is retried by Temporal.
    */
-  public static final Duration DEFAULT_BUDGET_PATIENCE = Duration.ofSeconds(20);
+  public static final Duration DEFAULT_BUDGET_PATIENCE = Duration.ofSeconds(30);
 
   public ForgeClientConfig {
     Objects.requireNonNull(baseUrl, "baseUrl");

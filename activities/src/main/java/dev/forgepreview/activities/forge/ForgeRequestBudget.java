@@ -3,24 +3,24 @@ package dev.forgepreview.activities.forge;
 import dev.forgepreview.activities.http.RetryAfter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.NavigableSet;
-import java.util.TreeSet;
 
 /**
- * What Forge says is left of the token's request budget: {@code X-RateLimit-Remaining} and {@code
- * X-RateLimit-Reset} of the freshest answer. Forge counts every request of the token, whichever
+ * What Forge says is left of the token's request budget, from {@code X-RateLimit-Remaining} and
+ * {@code X-RateLimit-Reset} of its answers. Forge counts every request of the token, whichever
  * worker made it, so this budget is shared by all workers using the token (it is Forge's count, not
- * one kept per process). A request may go while Forge's count, minus the requests this process sent
- * after the counted one and has not heard back from, leaves room; otherwise it waits for the reset
- * Forge named.
+ * one kept per process). A request may go while the estimate of free requests is above zero;
+ * otherwise it waits for the reset Forge named.
  *
- * <p>Three rules keep a single worker from ever drawing a 429:
+ * <p>The estimate never overrates what Forge has left, so a single worker never draws a 429:
  *
  * <ul>
- *   <li>the count is the one of the request sent last among those answered (an answer overtaken by
- *       a later request's answer is older news and does not raise the count);
- *   <li>while no count is known (before the first answer, and once the window Forge named is over)
- *       one request goes alone and brings the count; the others wait for its answer;
+ *   <li>each answer gives a candidate: its remaining count minus the other requests still in flight
+ *       (Forge may count them after it); the estimate is the lowest candidate since the count was
+ *       learnt, minus the requests sent since (requests and answers overtake each other, so a
+ *       higher count may be the older news);
+ *   <li>the count is learnt afresh once the earliest reset named since then has passed (at least
+ *       one request has left Forge's window, in a sliding window as in a fixed one): until an
+ *       answer brings it, one request goes alone and the others wait for its answer;
  *   <li>an answer without the headers means Forge does not count here: nothing is held back until
  *       an answer carries them again.
  * </ul>
@@ -32,22 +32,21 @@ final class ForgeRequestBudget {
   static final Duration PROBE_WAIT = Duration.ofMillis(100);
 
   /**
-   * Take: the request may go with {@code ticket}, or must wait {@code delay} and ask again; {@code
-   * spent} tells a spent budget (wait for Forge's reset) from a wait for the count (a moment).
+   * Take: the request may go, or must wait {@code delay} and ask again; {@code spent} tells a spent
+   * budget (wait for Forge's reset) from a wait for the count (a moment).
    */
-  record Decision(long ticket, Duration delay, boolean spent) {
+  record Decision(Duration delay, boolean spent) {
     boolean go() {
       return delay == null;
     }
   }
 
   private final Clock clock;
-  private final NavigableSet<Long> inFlight = new TreeSet<>();
+  private int inFlight;
   private boolean uncounted;
-  private int remaining = -1;
+  private boolean known;
+  private int estimate;
   private long resetEpochSecond;
-  private long lastTicket;
-  private long countedTicket;
 
   ForgeRequestBudget(Clock clock) {
     this.clock = clock;
@@ -56,51 +55,55 @@ final class ForgeRequestBudget {
   /** Takes one request from the budget, or says how long to wait before asking again. */
   synchronized Decision take() {
     long now = clock.instant().getEpochSecond();
-    if (remaining >= 0 && now >= resetEpochSecond) {
-      remaining = -1; // the window Forge named is over: unknown until the next answer
+    if (known && now >= resetEpochSecond) {
+      known = false; // a request has left Forge's window since: learn the count afresh
     }
     if (!uncounted) {
-      if (remaining < 0) {
-        if (!inFlight.isEmpty()) {
-          return new Decision(0, PROBE_WAIT, false);
+      if (!known) {
+        if (inFlight > 0) {
+          return new Decision(PROBE_WAIT, false);
         }
-      } else if (remaining - inFlight.tailSet(countedTicket, false).size() <= 0) {
-        return new Decision(0, RetryAfter.cap(Duration.ofSeconds(resetEpochSecond - now)), true);
+      } else if (estimate <= 0) {
+        return new Decision(RetryAfter.cap(Duration.ofSeconds(resetEpochSecond - now)), true);
+      } else {
+        estimate--;
       }
     }
-    long ticket = ++lastTicket;
-    inFlight.add(ticket);
-    return new Decision(ticket, null, false);
+    inFlight++;
+    return new Decision(null, false);
   }
 
   /**
-   * Gives back the request of {@code ticket}; {@code answered} is false when no answer came (a
-   * dropped connection: whether Forge counted it is unknown). The headers are null when absent.
+   * Gives back a request that went; {@code answered} is false when no answer came (a dropped
+   * connection: whether Forge counted it is unknown). The headers are null when absent.
    */
-  synchronized void answered(
-      long ticket, boolean answered, String remainingHeader, String resetHeader) {
-    inFlight.remove(ticket);
+  synchronized void answered(boolean answered, String remainingHeader, String resetHeader) {
+    inFlight = Math.max(0, inFlight - 1);
     if (!answered) {
       return;
     }
-    if (remainingHeader == null || resetHeader == null) {
-      uncounted = true;
-      remaining = -1;
+    int remaining;
+    long reset;
+    try {
+      if (remainingHeader == null || resetHeader == null) {
+        throw new NumberFormatException("no count");
+      }
+      remaining = Integer.parseInt(remainingHeader.trim());
+      reset = Long.parseLong(resetHeader.trim());
+    } catch (NumberFormatException e) {
+      uncounted = true; // no count in this answer: Forge does not count here
+      known = false;
       return;
     }
-    if (ticket < countedTicket) {
-      return; // a later request's answer already counted
-    }
-    try {
-      int parsedRemaining = Integer.parseInt(remainingHeader.trim());
-      long parsedReset = Long.parseLong(resetHeader.trim());
-      remaining = parsedRemaining;
-      resetEpochSecond = parsedReset;
-      countedTicket = ticket;
-      uncounted = false;
-    } catch (NumberFormatException e) {
-      uncounted = true;
-      remaining = -1;
+    uncounted = false;
+    int candidate = remaining - inFlight;
+    if (!known) {
+      known = true;
+      estimate = candidate;
+      resetEpochSecond = reset;
+    } else {
+      estimate = Math.min(estimate, candidate);
+      resetEpochSecond = Math.min(resetEpochSecond, reset);
     }
   }
 }

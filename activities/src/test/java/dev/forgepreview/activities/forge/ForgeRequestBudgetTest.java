@@ -8,6 +8,7 @@ import dev.forgepreview.simulator.ForgeSimulatorExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,37 +143,74 @@ class ForgeRequestBudgetTest {
     assertThat(second.go()).isFalse();
     assertThat(second.spent()).isFalse();
 
-    budget.answered(first.ticket(), true, "5", RESET);
+    budget.answered(true, "5", RESET);
     assertThat(budget.take().go()).isTrue();
     assertThat(budget.take().go()).isTrue();
   }
 
   @Test
-  void anAnswerOvertakenByALaterRequestsAnswerDoesNotRaiseTheCount() {
+  void anAnswerThatOvertookAnEarlierRequestIsNotTakenAtItsWord() {
     ForgeRequestBudget budget = budgetAtNow();
-    ForgeRequestBudget.Decision probe = budget.take();
-    budget.answered(probe.ticket(), true, "3", RESET);
-    ForgeRequestBudget.Decision earlier = budget.take();
-    ForgeRequestBudget.Decision later = budget.take();
+    budget.take();
+    budget.answered(true, "2", RESET);
+    assertThat(budget.take().go()).isTrue();
+    assertThat(budget.take().go()).isTrue();
 
-    // The later request's answer comes first: one left.
-    budget.answered(later.ticket(), true, "1", RESET);
-    ForgeRequestBudget.Decision last = budget.take();
-    assertThat(last.go()).isTrue();
-    // The earlier request's answer, older news, says two were left: the last one is still spent.
-    budget.answered(earlier.ticket(), true, "2", RESET);
+    // Forge counted the second request first: its answer says one is left, the first's says none.
+    budget.answered(true, "1", RESET);
+    ForgeRequestBudget.Decision afterTheOvertakingAnswer = budget.take();
+    budget.answered(true, "0", RESET);
+    ForgeRequestBudget.Decision afterBoth = budget.take();
+
+    assertThat(afterTheOvertakingAnswer.go()).isFalse();
+    assertThat(afterTheOvertakingAnswer.spent()).isTrue();
+    assertThat(afterBoth.go()).isFalse();
+    assertThat(afterBoth.delay()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void anOlderHigherCountDoesNotRaiseTheEstimate() {
+    ForgeRequestBudget budget = budgetAtNow();
+    budget.take();
+    budget.answered(true, "5", RESET);
+    budget.take();
+    budget.take();
+
+    // The later request's answer comes first (two left, one request still out: one), then the
+    // earlier's (three left, older news): one request may go, not three.
+    budget.answered(true, "2", RESET);
+    budget.answered(true, "3", RESET);
+    assertThat(budget.take().go()).isTrue();
 
     ForgeRequestBudget.Decision held = budget.take();
     assertThat(held.go()).isFalse();
     assertThat(held.spent()).isTrue();
-    assertThat(held.delay()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void onceTheResetHasPassedTheCountIsLearntAfreshByOneRequest() {
+    MutableClock clock = new MutableClock(NOW);
+    ForgeRequestBudget budget = new ForgeRequestBudget(clock);
+    budget.take();
+    budget.answered(true, "0", RESET);
+    assertThat(budget.take().spent()).isTrue();
+
+    clock.now = NOW.plusSeconds(30);
+    ForgeRequestBudget.Decision probe = budget.take();
+    ForgeRequestBudget.Decision waiting = budget.take();
+
+    assertThat(probe.go()).isTrue();
+    assertThat(waiting.go()).isFalse();
+    assertThat(waiting.spent()).isFalse();
+    budget.answered(true, "4", Long.toString(NOW.getEpochSecond() + 90));
+    assertThat(budget.take().go()).isTrue();
   }
 
   @Test
   void anAnswerWithoutTheCountMeansForgeDoesNotCountAndNothingIsHeldBack() {
     ForgeRequestBudget budget = budgetAtNow();
-    ForgeRequestBudget.Decision probe = budget.take();
-    budget.answered(probe.ticket(), true, null, null);
+    budget.take();
+    budget.answered(true, null, null);
 
     assertThat(budget.take().go()).isTrue();
     assertThat(budget.take().go()).isTrue();
@@ -182,10 +220,33 @@ class ForgeRequestBudgetTest {
   @Test
   void aRequestWithoutAnAnswerLeavesTheCountUnknownAndTheNextGoesAlone() {
     ForgeRequestBudget budget = budgetAtNow();
-    ForgeRequestBudget.Decision dropped = budget.take();
-    budget.answered(dropped.ticket(), false, null, null);
+    budget.take();
+    budget.answered(false, null, null);
 
     assertThat(budget.take().go()).isTrue();
     assertThat(budget.take().go()).isFalse();
+  }
+
+  private static final class MutableClock extends Clock {
+    Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 }
