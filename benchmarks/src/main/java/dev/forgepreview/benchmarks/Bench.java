@@ -19,6 +19,7 @@ public final class Bench {
           "orchestration",
           "burst",
           "scale",
+          "scale-postgres",
           "clone",
           "soak",
           "compose",
@@ -77,6 +78,7 @@ public final class Bench {
               case "orchestration" -> OrchestrationBench.run(config);
               case "burst" -> BurstBench.run(config);
               case "scale" -> ScaleBench.run(config);
+              case "scale-postgres" -> ScaleBench.runOnPostgres(config);
               case "soak" -> SoakBench.run(config);
               case "compose" -> ComposeBench.run(config);
               case "admission" -> AdmissionBench.run(config);

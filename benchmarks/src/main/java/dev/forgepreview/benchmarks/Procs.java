@@ -33,6 +33,13 @@ final class Procs implements AutoCloseable {
   final Path jars;
   private final List<Process> started = new ArrayList<>();
 
+  /** What else this object started and must stop (after its processes): daemons of a script. */
+  private final List<Stopper> stoppers = new ArrayList<>();
+
+  private interface Stopper {
+    void stop() throws Exception;
+  }
+
   Procs(Path root, Path dir) throws IOException {
     this.root = root;
     this.dir = dir;
@@ -101,11 +108,72 @@ final class Procs implements AutoCloseable {
                 "PreviewQueuePosition=Int"),
             Map.of());
     waitPort(port, p, "temporal", Duration.ofSeconds(60));
-    return new Temporal(p, "127.0.0.1:" + port, db);
+    return new DevServer(p, "127.0.0.1:" + port, db);
   }
 
-  record Temporal(Process process, String address, Path db) {
-    long dbBytes() {
+  /**
+   * A Temporal server on PostgreSQL, started by {@code bin/temporal-postgres start} (built first by
+   * {@code bin/temporal-postgres build}) in this run's directory and stopped by {@link #close()}
+   * with {@code bin/temporal-postgres stop}.
+   */
+  Temporal temporalOnPostgres() throws Exception {
+    int port = freePort();
+    Path pgDir = dir.resolve("temporal-postgres");
+    Path script = root.resolve("bin/temporal-postgres");
+    stoppers.add(() -> script(script, "stop", pgDir.toString()));
+    script(script, "start", pgDir.toString(), "" + port);
+    long serverPid = Long.parseLong(Files.readString(pgDir.resolve("server.pid")).trim());
+    Path postmaster = pgDir.resolve("postgres/data/postmaster.pid");
+    long postgresPid = Long.parseLong(Files.readAllLines(postmaster).get(0).trim());
+    return new PostgresServer(script, pgDir, "127.0.0.1:" + port, serverPid, postgresPid);
+  }
+
+  /** Runs {@code bin/temporal-postgres} with its output in this run's temporal-postgres.log. */
+  private String script(Path script, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(script.toString());
+    command.addAll(List.of(args));
+    Path log = dir.resolve("temporal-postgres.log");
+    Process p =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException(
+          "bin/temporal-postgres " + String.join(" ", args) + " failed (see " + log + ")");
+    }
+    return out;
+  }
+
+  /** The Temporal server a benchmark runs against. */
+  interface Temporal {
+    String address();
+
+    boolean alive();
+
+    /** VmRSS of the server process (the dev server or the Temporal server binary). */
+    long serverRssBytes();
+
+    /** Bytes of the server's database (the dev server's SQLite files, or the PostgreSQL size). */
+    long dbBytes();
+  }
+
+  /** temporal server start-dev with its SQLite file. */
+  record DevServer(Process process, String address, Path db) implements Temporal {
+    @Override
+    public boolean alive() {
+      return process.isAlive();
+    }
+
+    @Override
+    public long serverRssBytes() {
+      return rssBytes(process.pid());
+    }
+
+    @Override
+    public long dbBytes() {
       long total = 0;
       for (String suffix : List.of("", "-wal", "-shm")) {
         Path f = Path.of(db + suffix);
@@ -116,6 +184,71 @@ final class Procs implements AutoCloseable {
         }
       }
       return total;
+    }
+  }
+
+  /** The Temporal server binary on a private PostgreSQL cluster (bin/temporal-postgres). */
+  final class PostgresServer implements Temporal {
+    private final Path script;
+    private final Path pgDir;
+    private final String address;
+    private final long serverPid;
+    private final long postgresPid;
+
+    PostgresServer(Path script, Path pgDir, String address, long serverPid, long postgresPid) {
+      this.script = script;
+      this.pgDir = pgDir;
+      this.address = address;
+      this.serverPid = serverPid;
+      this.postgresPid = postgresPid;
+    }
+
+    @Override
+    public String address() {
+      return address;
+    }
+
+    @Override
+    public boolean alive() {
+      return ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false)
+          && ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    @Override
+    public long serverRssBytes() {
+      return rssBytes(serverPid);
+    }
+
+    /** VmRSS summed over the postmaster and all its processes (shared buffers count in each). */
+    long postgresRssBytes() {
+      return postgresPids().stream().mapToLong(Procs::rssBytes).filter(b -> b > 0).sum();
+    }
+
+    /** Proportional set size summed over PostgreSQL's processes (shared pages counted once). */
+    long postgresPssBytes() {
+      return postgresPids().stream().mapToLong(Procs::pssBytes).filter(b -> b > 0).sum();
+    }
+
+    private List<Long> postgresPids() {
+      List<Long> pids = new ArrayList<>();
+      ProcessHandle.of(postgresPid)
+          .ifPresent(
+              h -> {
+                pids.add(h.pid());
+                h.descendants().forEach(d -> pids.add(d.pid()));
+              });
+      return pids;
+    }
+
+    /** pg_database_size of the history database plus the visibility database, -1 if unknown. */
+    @Override
+    public long dbBytes() {
+      try {
+        return Long.parseLong(script(script, "size", pgDir.toString()));
+      } catch (Exception e) {
+        Support.log("temporal-postgres size failed: %s", e);
+        return -1;
+      }
     }
   }
 
@@ -206,6 +339,14 @@ final class Procs implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    for (int i = stoppers.size() - 1; i >= 0; i--) {
+      try {
+        stoppers.get(i).stop();
+      } catch (Exception e) {
+        Support.log("stopping failed: %s", e);
+        Bench.OUTCOME.ownCallsFailed("stopping what the benchmark started", 1, e.toString());
+      }
+    }
   }
 
   // ---- measurements of a process --------------------------------------------------------
@@ -215,6 +356,20 @@ final class Procs implements AutoCloseable {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
         if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** Pss of a process in bytes (from /proc/PID/smaps_rollup), -1 if unknown. */
+  static long pssBytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+        if (line.startsWith("Pss:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }
       }

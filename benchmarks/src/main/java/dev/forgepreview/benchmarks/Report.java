@@ -119,6 +119,32 @@ final class Report {
               + " more cores, or a smaller cache (`WorkerFactoryOptions`), move these."
         });
     SECTIONS.put(
+        "scale-postgres",
+        new String[] {
+          "4b. Scale on PostgreSQL",
+          "**What:** the levels of 4 up to 1,000 previews (100, then 1,000) against a Temporal"
+              + " server as a real deployment runs it instead of `temporal server start-dev`: the"
+              + " Temporal server binary (the same server version the pinned CLI embeds, built"
+              + " with `go install`) on Debian's PostgreSQL, its databases `temporal` and"
+              + " `temporal_visibility` set up by `temporal-sql-tool` with the server's own"
+              + " schema, 4 history shards, SQL visibility. Same figures as 4, plus PostgreSQL's"
+              + " memory (VmRSS summed over its processes, which counts the shared buffers in"
+              + " each, and the PSS sum, which counts them once) and, for the database,"
+              + " `pg_database_size` of both databases in place of the SQLite file.\n\n**How:**"
+              + " `bin/benchmarks --only scale-postgres` (not in `--smoke`). `bin/temporal-postgres"
+              + " build` installs `postgresql` with apt-get when missing and builds the server and"
+              + " `temporal-sql-tool` into `.tools/` once; `bin/temporal-postgres start` creates a"
+              + " private cluster in the run's directory (127.0.0.1, free ports, its own socket"
+              + " directory), the databases, the namespace `default` and the search attributes."
+              + " Worker, simulator, pipeline and budgets as in 4 (the first two of"
+              + " FORGE_PREVIEW_SCALE_BUDGETS).",
+          "**Limits:** PostgreSQL, the Temporal server, the worker and the simulator share the"
+              + " same 2 cores, so the bring-up rate is bounded by CPU as much as by the"
+              + " database; PostgreSQL runs with Debian's default settings (128 MB shared"
+              + " buffers, fsync on). A database on its own host, more history shards and more"
+              + " cores move these."
+        });
+    SECTIONS.put(
         "clone",
         new String[] {
           "5. Database clone",

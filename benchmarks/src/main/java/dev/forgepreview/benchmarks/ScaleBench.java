@@ -14,11 +14,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** 4. Previews held open (READY, waiting on their TTL) on one worker and the dev server. */
+/**
+ * 4. Previews held open (READY, waiting on their TTL) on one worker and the dev server; 4b. the
+ * same levels up to 1,000 against a Temporal server on PostgreSQL ({@code scale-postgres}).
+ */
 final class ScaleBench {
   /**
    * Minutes each level of the full run may take, e.g. {@code 2,8,45}: the environment variable
-   * {@code FORGE_PREVIEW_SCALE_BUDGETS}, else 2, 8 and 45 minutes.
+   * {@code FORGE_PREVIEW_SCALE_BUDGETS}, else 2, 8 and 45 minutes. A level given 0 minutes is not
+   * run (nor any after it).
    */
   static Duration[] fullBudgets(String minutes) {
     String[] parts = (minutes == null || minutes.isBlank() ? "2,8,45" : minutes).split(",");
@@ -40,19 +44,51 @@ final class ScaleBench {
     return "scale" + (number - 1) / PER_SERVER;
   }
 
+  /** The levels of the full run. */
+  static final int[] FULL_LEVELS = {100, 1000, 10000};
+
+  /** The levels to run: those before the first budget of 0 (at most {@code count}). */
+  static int[] levels(int[] all, Duration[] budgets, int count) {
+    int n = 0;
+    while (n < Math.min(count, all.length) && !budgets[n].isZero()) {
+      n++;
+    }
+    return java.util.Arrays.copyOf(all, n);
+  }
+
+  /** 4: 100, 1,000 and 10,000 previews (10 and 50 with --smoke) on the dev server. */
   static String run(Bench.Config config) throws Exception {
-    int[] levels = config.smoke() ? new int[] {10, 50} : new int[] {100, 1000, 10000};
+    return run(config, Procs::temporal, 3);
+  }
+
+  /** 4b: ScaleBench's levels up to 1,000 (100, 1,000) on a Temporal server on PostgreSQL. */
+  static String runOnPostgres(Bench.Config config) throws Exception {
+    return run(config, Procs::temporalOnPostgres, 2);
+  }
+
+  /** How a run gets its Temporal server from its {@link Procs}. */
+  interface TemporalStarter {
+    Procs.Temporal start(Procs procs) throws Exception;
+  }
+
+  private static String run(Bench.Config config, TemporalStarter starter, int levelCount)
+      throws Exception {
     Duration[] budgets =
         config.smoke()
             ? new Duration[] {Duration.ofSeconds(60), Duration.ofSeconds(60)}
             : fullBudgets(System.getenv("FORGE_PREVIEW_SCALE_BUDGETS"));
+    int[] levels = levels(config.smoke() ? new int[] {10, 50} : FULL_LEVELS, budgets, levelCount);
+    if (levels.length == 0) {
+      throw new IllegalArgumentException("FORGE_PREVIEW_SCALE_BUDGETS gives the first level 0 min");
+    }
     int maxInFlight = 200;
     String heap = "-Xmx2g";
     List<List<String>> rows = new ArrayList<>();
     String stopped = null;
     StringBuilder out = new StringBuilder();
-    try (Procs procs = new Procs(config.root(), config.runDir("scale"))) {
-      Procs.Temporal temporal = procs.temporal();
+    String name = levelCount == 3 ? "scale" : "scale-postgres";
+    try (Procs procs = new Procs(config.root(), config.runDir(name))) {
+      Procs.Temporal temporal = starter.start(procs);
       Procs.Simulator simulator = procs.simulator(Previews.TOKEN, Previews.zeroDelays(0));
       // As a team would: shared servers of PER_SERVER previews each (the admission coordinator of
       // a shared server hands out its Redis databases 1-15, one per live preview), one repository
@@ -112,7 +148,7 @@ final class ScaleBench {
           log(
               "scale: target %d, started %d, READY %d, FAILED %d, worker RSS %.0f MiB",
               target, startedCount.get(), ready, failed, Procs.mib(Procs.rssBytes(worker.pid())));
-          if (!worker.isAlive() || !temporal.process().isAlive()) {
+          if (!worker.isAlive() || !temporal.alive()) {
             stopped = (worker.isAlive() ? "the Temporal server" : "the worker") + " exited";
             break;
           }
@@ -146,20 +182,25 @@ final class ScaleBench {
       Bench.OUTCOME.ownCallsFailed("scale previews that ended FAILED", failedSeen, null);
       double total = (System.nanoTime() - runStart) / 1e9;
       client.getWorkflowServiceStubs().shutdownNow();
-      out.append(
-          Support.table(
-              List.of(
-                  "target",
-                  "READY (open)",
-                  "previews/s to get there",
-                  "worker heap after GC MiB",
-                  "worker RSS MiB",
-                  "Temporal server RSS MiB",
-                  "Temporal DB MiB (db+wal+shm)",
-                  "history events per preview (sample)",
-                  "heap KiB per preview",
-                  "DB KiB per preview"),
-              rows));
+      List<String> headers = new ArrayList<>();
+      headers.addAll(
+          List.of(
+              "target",
+              "READY (open)",
+              "previews/s to get there",
+              "worker heap after GC MiB",
+              "worker RSS MiB",
+              "Temporal server RSS MiB"));
+      if (temporal instanceof Procs.PostgresServer) {
+        headers.add("PostgreSQL RSS MiB, sum of its processes (PSS sum)");
+        headers.add("Temporal DB MiB (pg_database_size, temporal + visibility)");
+      } else {
+        headers.add("Temporal DB MiB (db+wal+shm)");
+      }
+      headers.addAll(
+          List.of(
+              "history events per preview (sample)", "heap KiB per preview", "DB KiB per preview"));
+      out.append(Support.table(headers, rows));
       out.append("\nWorker heap limit ")
           .append(heap)
           .append("; at most ")
@@ -209,16 +250,28 @@ final class ScaleBench {
         events.add("?");
       }
     }
-    return List.of(
-        target == 0 ? "0 (worker idle)" : "" + target,
-        "" + ready,
-        target == 0 ? "—" : f(rate, 1),
-        f(Procs.mib(heap), 1),
-        f(Procs.mib(Procs.rssBytes(worker.pid())), 0),
-        f(Procs.mib(Procs.rssBytes(temporal.process().pid())), 0),
-        f(Procs.mib(db), 1),
-        events.isEmpty() ? "—" : String.join(", ", events),
-        ready == 0 ? "—" : f((heap - base[0]) / 1024.0 / ready, 1),
-        ready == 0 ? "—" : f((db - base[1]) / 1024.0 / ready, 1));
+    List<String> row = new ArrayList<>();
+    row.addAll(
+        List.of(
+            target == 0 ? "0 (worker idle)" : "" + target,
+            "" + ready,
+            target == 0 ? "—" : f(rate, 1),
+            f(Procs.mib(heap), 1),
+            f(Procs.mib(Procs.rssBytes(worker.pid())), 0),
+            f(Procs.mib(temporal.serverRssBytes()), 0)));
+    if (temporal instanceof Procs.PostgresServer pg) {
+      row.add(
+          f(Procs.mib(pg.postgresRssBytes()), 0)
+              + " ("
+              + f(Procs.mib(pg.postgresPssBytes()), 0)
+              + ")");
+    }
+    row.addAll(
+        List.of(
+            f(Procs.mib(db), 1),
+            events.isEmpty() ? "—" : String.join(", ", events),
+            ready == 0 ? "—" : f((heap - base[0]) / 1024.0 / ready, 1),
+            ready == 0 ? "—" : f((db - base[1]) / 1024.0 / ready, 1)));
+    return row;
   }
 }
