@@ -75,17 +75,7 @@ class ForgeRequestBudgetTest {
   void aHeldBackRequestWaitsForTheResetWithinThePatienceAndIsSentThen() {
     simulator.settings().rateLimitPerMinute(3);
     Instant start = simulator.clock().instant();
-    ForgeClient patient =
-        new ForgeClient(
-            new ForgeClientConfig(
-                simulator.baseUrl(),
-                simulator.token(),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(15),
-                Duration.ofSeconds(45)),
-            simulator.clock(),
-            wait -> simulator.manualClock().advance(wait));
+    ForgeClient patient = patientClient(Duration.ofSeconds(45));
     patient.listServers();
     patient.listServers();
     simulator.manualClock().advance(Duration.ofSeconds(20));
@@ -104,17 +94,7 @@ class ForgeRequestBudgetTest {
   void aWaitLongerThanThePatienceFailsAtOnceWithoutARequest() {
     simulator.settings().rateLimitPerMinute(1);
     Instant start = simulator.clock().instant();
-    ForgeClient patient =
-        new ForgeClient(
-            new ForgeClientConfig(
-                simulator.baseUrl(),
-                simulator.token(),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(15),
-                Duration.ofSeconds(30)),
-            simulator.clock(),
-            wait -> simulator.manualClock().advance(wait));
+    ForgeClient patient = patientClient(Duration.ofSeconds(30));
     patient.listServers();
 
     ForgeRateLimitedException held =
@@ -124,6 +104,20 @@ class ForgeRequestBudgetTest {
     assertThat(simulator.clock().instant()).isEqualTo(start);
     assertThat(simulator.totalCalls()).isEqualTo(1);
     assertThat(simulator.rateLimitedCalls()).isZero();
+  }
+
+  /** A client that waits up to {@code patience} for the budget; its waits advance the clock. */
+  private ForgeClient patientClient(Duration patience) {
+    return new ForgeClient(
+        new ForgeClientConfig(
+            simulator.baseUrl(),
+            simulator.token(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(15),
+            patience),
+        simulator.clock(),
+        wait -> simulator.manualClock().advance(wait));
   }
 
   private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
