@@ -15,9 +15,11 @@ import java.time.Duration;
  *
  * <ul>
  *   <li>each answer gives a candidate: its remaining count minus the other requests still in flight
- *       (Forge may count them after it); the estimate is the lowest candidate since the count was
- *       learnt, minus the requests sent since (requests and answers overtake each other, so a
- *       higher count may be the older news);
+ *       (Forge may count them after it); within one window of Forge's (answers naming the same or
+ *       an earlier reset) the estimate is the lowest candidate, minus the requests sent since
+ *       (requests and answers overtake each other, so a higher count may be the older news); an
+ *       answer naming a later reset says the window has moved on, and its candidate is taken (so
+ *       the count also follows a Forge whose clock runs ahead of the worker's);
  *   <li>the count is learnt afresh once the earliest reset named since then has passed (at least
  *       one request has left Forge's window, in a sliding window as in a fixed one): until an
  *       answer brings it, one request goes alone and the others wait for its answer;
@@ -97,11 +99,13 @@ final class ForgeRequestBudget {
     }
     uncounted = false;
     int candidate = remaining - inFlight;
-    if (!known) {
+    if (!known || reset > resetEpochSecond) {
+      // The first count, or Forge's window has moved on since (requests have left it): take it.
       known = true;
       estimate = candidate;
       resetEpochSecond = reset;
     } else {
+      // The same window (or an older answer): the lowest count is the freshest news.
       estimate = Math.min(estimate, candidate);
       resetEpochSecond = Math.min(resetEpochSecond, reset);
     }

@@ -201,6 +201,24 @@ class ForgeRequestBudgetTest {
   }
 
   @Test
+  void anAnswerNamingALaterResetSaysTheWindowMovedOnAndRaisesTheCount() {
+    ForgeRequestBudget budget = budgetAtNow();
+    budget.take();
+    budget.answered(true, "2", RESET);
+    budget.take();
+    budget.take();
+    budget.answered(true, "0", RESET);
+    assertThat(budget.take().spent()).isTrue();
+
+    // Forge counted the second request after a request had left its window (its clock may run
+    // ahead of ours): the answer names a later reset, and one request may go again.
+    budget.answered(true, "1", Long.toString(NOW.getEpochSecond() + 35));
+
+    assertThat(budget.take().go()).isTrue();
+    assertThat(budget.take().spent()).isTrue();
+  }
+
+  @Test
   void anAnswerWithoutTheCountMeansForgeDoesNotCountAndNothingIsHeldBack() {
     ForgeRequestBudget budget = budgetAtNow();
     budget.take();
