@@ -105,9 +105,10 @@ final class ForgeRequestBudget {
       estimate = candidate;
       resetEpochSecond = reset;
     } else {
-      // The same window (or an older answer): the lowest count is the freshest news.
+      // The same window (or an older answer, naming an earlier reset): the lowest count is the
+      // freshest news, and the earliest reset the first moment a request may leave the window.
       estimate = Math.min(estimate, candidate);
-      resetEpochSecond = Math.min(resetEpochSecond, reset);
+      resetEpochSecond = reset;
     }
   }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.forgepreview.simulator.ForgeSimulator;
 import dev.forgepreview.simulator.ForgeSimulatorExtension;
+import dev.forgepreview.simulator.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,13 +183,13 @@ class ForgeRequestBudgetTest {
 
   @Test
   void onceTheResetHasPassedTheCountIsLearntAfreshByOneRequest() {
-    MutableClock clock = new MutableClock(NOW);
+    ManualClock clock = new ManualClock(NOW);
     ForgeRequestBudget budget = new ForgeRequestBudget(clock);
     budget.take();
     budget.answered(true, "0", RESET);
     assertThat(budget.take().spent()).isTrue();
 
-    clock.now = NOW.plusSeconds(30);
+    clock.advance(Duration.ofSeconds(30));
     ForgeRequestBudget.Decision probe = budget.take();
     ForgeRequestBudget.Decision waiting = budget.take();
 
@@ -237,28 +237,5 @@ class ForgeRequestBudgetTest {
 
     assertThat(budget.take().go()).isTrue();
     assertThat(budget.take().go()).isFalse();
-  }
-
-  private static final class MutableClock extends Clock {
-    Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
