@@ -63,7 +63,17 @@ class AdmissionTest {
         WorkflowClient.start(preview::run, TestSettings.request(number, "f", "sha-" + number));
         previews.add(preview);
       }
-      awaitCondition(activities, () -> count(previews, Phase.READY) == 3 && queued(previews) == 5);
+      // The coordinator tells each queued preview its place as the queue grows: wait for the last
+      // notice (length 5) to have reached all of them, not only for the phases.
+      awaitCondition(
+          activities,
+          () ->
+              count(previews, Phase.READY) == 3
+                  && queued(previews) == 5
+                  && previews.stream()
+                      .filter(p -> p.status().phase() == Phase.QUEUED)
+                      .allMatch(
+                          p -> p.status().queue() != null && p.status().queue().length() == 5));
       AdmissionState state = coordinator(activities, SHOP).admission();
       assertThat(state.holders()).hasSize(3);
       assertThat(state.queue()).hasSize(5);
