@@ -20,6 +20,7 @@ import dev.forgepreview.workflows.activities.ForgeActivities.DeployRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeploymentRef;
 import dev.forgepreview.workflows.activities.ForgeActivities.GrantDatabaseRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.InstallRepositoryRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.InstalledSite;
 import dev.forgepreview.workflows.activities.ForgeActivities.ObtainCertificateRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.PreviewFileEnvironment;
 import dev.forgepreview.workflows.activities.ForgeActivities.ServerRef;
@@ -83,6 +84,12 @@ final class ProvisioningPipeline {
   private final StepRunner steps;
   private final Compensations compensations;
   private final Runnable publish;
+
+  /**
+   * What the install-repository step of this run saw of the site; null before it, and when the
+   * step was recorded before it returned anything (the steps after it then read the site).
+   */
+  private InstalledSite installed;
 
   ProvisioningPipeline(
       PreviewState state, StepRunner steps, Compensations compensations, Runnable publish) {
@@ -178,26 +185,25 @@ final class ProvisioningPipeline {
 
     cloneDatabase(database, user);
 
-    steps.critical(
-        "install-repository",
-        () -> {
-          forge("8 Install " + repository + " on " + state.branch)
-              .installRepository(
-                  new InstallRepositoryRequest(
-                      state.requestId("install-repository"),
-                      serverId,
-                      siteId,
-                      settings.repositoryProvider(),
-                      repository,
-                      state.branch,
-                      settings.composer()));
-          return null;
-        });
+    installed =
+        steps.critical(
+            "install-repository",
+            () ->
+                forge("8 Install " + repository + " on " + state.branch)
+                    .installRepository(
+                        new InstallRepositoryRequest(
+                            state.requestId("install-repository"),
+                            serverId,
+                            siteId,
+                            settings.repositoryProvider(),
+                            repository,
+                            state.branch,
+                            settings.composer())));
 
     steps.optional(
         "write-environment",
         () -> {
-          writeEnvironment("write-environment", serverId, siteId);
+          writeEnvironment("write-environment", serverId, siteId, installed != null);
           return null;
         });
 
@@ -448,7 +454,8 @@ final class ProvisioningPipeline {
   }
 
   /** Step 9, and the environment an update with a preview file writes again. */
-  private void writeEnvironment(String step, long serverId, long siteId) {
+  private void writeEnvironment(
+      String step, long serverId, long siteId, boolean repositoryInstalled) {
     PreviewFileContent file = state.previewFile;
     PreviewFileEnvironment fromFile =
         file != null && file.hasEnvironment()
@@ -464,7 +471,8 @@ final class ProvisioningPipeline {
                 state.previewId,
                 environment(state.names.database(), state.names.databaseUser()),
                 state.settings.repository(),
-                fromFile));
+                fromFile,
+                repositoryInstalled));
   }
 
   /** The preview file's {@code deploy:} commands for the script, or null. */
@@ -517,6 +525,10 @@ final class ProvisioningPipeline {
     String deployStep = generation == 1 ? "deploy" : "deploy#" + generation;
     String waitStep = generation == 1 ? "wait-deployment" : "wait-deployment#" + generation;
     boolean pinned = pinsCommits();
+    // The first deployment of the site this run created and installed: what the install saw of
+    // the site stands (nobody else knows it yet), and its history is empty. Later deployments read
+    // both again, since a person may have turned quick deploy on or deployed by hand since.
+    InstalledSite fresh = generation == 1 ? installed : null;
     if (generation > 1 && pinned) {
       // Each commit brings its own preview file (the first deployment's was read before the site
       // was created); its environment is written again, so a changed or removed value follows.
@@ -528,7 +540,7 @@ final class ProvisioningPipeline {
         steps.critical(
             envStep,
             () -> {
-              writeEnvironment(envStep, serverId, siteId);
+              writeEnvironment(envStep, serverId, siteId, true);
               return null;
             });
       }
@@ -549,7 +561,8 @@ final class ProvisioningPipeline {
                         state.settings.phpVersion(),
                         state.settings.deployScript(),
                         state.settings.repository(),
-                        deployCommands()));
+                        deployCommands(),
+                        fresh));
             return null;
           });
     }
@@ -559,7 +572,8 @@ final class ProvisioningPipeline {
             () ->
                 forge("12 Deploy " + FailureText.shortSha(sha))
                     .deploySite(
-                        new DeployRequest(state.requestId(deployStep), serverId, siteId, sha)));
+                        new DeployRequest(
+                            state.requestId(deployStep), serverId, siteId, sha, fresh != null)));
     DeploymentRef finished =
         steps.critical(
             waitStep,

@@ -121,6 +121,8 @@ final class MockedActivities implements AutoCloseable {
         .thenAnswer(
             i ->
                 new DatabaseUserRef(7, 31, i.<CreateDatabaseUserRequest>getArgument(0).userName()));
+    when(forge.installRepository(any()))
+        .thenReturn(new ForgeActivities.InstalledSite("forge", "pr-42.preview.example", false));
     when(forge.createQueueWorker(any())).thenReturn(41L);
     when(access.protectSite(any())).thenReturn(61L);
     when(access.installCertificate(any())).thenReturn(71L);

@@ -347,7 +347,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
   // ---- repository and environment
 
   @Override
-  public void installRepository(InstallRepositoryRequest request) {
+  public InstalledSite installRepository(InstallRepositoryRequest request) {
     required(request.repository(), "repository");
     required(request.branch(), "branch");
     GitRepository repository =
@@ -356,7 +356,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             request.repository(),
             request.branch(),
             request.composer());
-    forge(
+    return forge(
         () -> {
           if (!mayHaveRun(Activity.getExecutionContext())) {
             // The site was just created for this preview: start the install at once and take its
@@ -378,7 +378,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   request.branch(),
                   request.siteId());
               if (started.isPresent() && INSTALLED.equals(started.get().repositoryStatus())) {
-                return null;
+                return installed(started.get());
               }
               throw notReadyRemembering(
                   request.siteId(),
@@ -399,7 +399,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   request.repository(),
                   request.branch());
             }
-            return null;
+            return installed(site);
           }
           if ("installing".equals(status)) {
             throw notReadyRemembering(
@@ -469,7 +469,12 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     }
     forge(
         () -> {
-          // Forge accepts and silently drops a file written before the repository is installed.
+          // Forge accepts and silently drops a file written before the repository is installed:
+          // read the site unless the workflow saw the install finish.
+          if (request.repositoryInstalled()) {
+            client.updateEnvironmentFile(request.serverId(), request.siteId(), content);
+            return null;
+          }
           Site site = client.getSite(request.serverId(), request.siteId());
           if (!INSTALLED.equals(site.repositoryStatus())) {
             throw ActivityFailures.notReady(
@@ -623,7 +628,11 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     long siteId = request.siteId();
     forge(
         () -> {
-          Site site = client.getSite(serverId, siteId);
+          InstalledSite site = request.site();
+          if (site == null) {
+            Site read = client.getSite(serverId, siteId);
+            site = new InstalledSite(read.username(), read.name(), read.quickDeploy());
+          }
           if (site.quickDeploy()) {
             // A push must never deploy a preview behind the workflow's back (nor a fork's push).
             client.disableQuickDeploy(serverId, siteId);
@@ -683,6 +692,10 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   "the deployment of site " + siteId + " is queued, not in the history yet");
             }
             // The earlier attempt's deploy did not take: start it now.
+          } else if (request.firstOnSite()) {
+            // A site that never deployed: nothing in its history to tell this deployment from.
+            baseline = 0L;
+            context.heartbeat(baseline);
           } else {
             baseline =
                 newest(client.listDeployments(serverId, siteId)).map(Deployment::id).orElse(0L);
@@ -708,6 +721,11 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             }
             throw ActivityFailures.notReady(
                 "site " + siteId + " is already deploying, not in the history yet");
+          }
+          if (recorded.isEmpty() && request.firstOnSite()) {
+            // Its first history entry is this deployment: the wait reads it as the newest (id 0),
+            // and a retry of this call finds it as newer than 0.
+            return new DeploymentRef(serverId, siteId, 0L, DEPLOYING, null);
           }
           return newerThan(baseline, serverId, siteId)
               .map(d -> deploymentRef(serverId, siteId, d))
@@ -1011,6 +1029,10 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     // travels into history, the status and the PR comment.
     return DeploymentLogTail.of(
         Redactor.redact(text, commitHash == null ? List.of() : List.of(commitHash)));
+  }
+
+  private static InstalledSite installed(Site site) {
+    return new InstalledSite(site.username(), site.name(), site.quickDeploy());
   }
 
   private static DeploymentRef deploymentRef(long serverId, long siteId, Deployment d) {

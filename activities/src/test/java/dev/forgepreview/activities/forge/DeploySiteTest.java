@@ -14,6 +14,7 @@ import dev.forgepreview.workflows.activities.ForgeActivities.CreateSiteRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeployRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeploymentRef;
 import dev.forgepreview.workflows.activities.ForgeActivities.InstallRepositoryRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.InstalledSite;
 import dev.forgepreview.workflows.activities.ForgeActivities.WriteDeploymentScriptRequest;
 import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
@@ -39,6 +40,7 @@ class DeploySiteTest {
   private ForgeActivities activities;
   private long serverId;
   private long siteId;
+  private InstalledSite installed;
   private final AtomicReference<Long> heartbeat = new AtomicReference<>();
 
   @BeforeEach
@@ -59,7 +61,7 @@ class DeploySiteTest {
         new InstallRepositoryRequest("r", serverId, siteId, "github", "acme/shop", "main", true);
     failureOf(() -> activities.installRepository(repository));
     simulator.manualClock().advance(simulator.settings().repositoryInstallDuration());
-    activities.installRepository(repository);
+    installed = activities.installRepository(repository);
   }
 
   @AfterEach
@@ -121,6 +123,91 @@ class DeploySiteTest {
 
     assertThat(retried.deploymentId()).isGreaterThan(baseline);
     assertThat(calls(simulator, "POST", DEPLOY)).isEqualTo(2);
+  }
+
+  @Test
+  void theFirstDeploymentOfANewSiteIsOneCallAndTheWaitReadsItAsTheNewest() {
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    activities.writeDeploymentScript(
+        new WriteDeploymentScriptRequest(
+            "r", serverId, siteId, sha, "main", "php83", null, null, null, installed));
+    long before = total();
+
+    DeploymentRef started =
+        activities.deploySite(new DeployRequest("r", serverId, siteId, sha, true));
+
+    // One POST; no history read before it (the site never deployed) nor after it.
+    assertThat(total() - before).isEqualTo(1);
+    assertThat(calls(simulator, "GET", "servers/{id}/sites/{id}/deployment-history")).isZero();
+    assertThat(started.deploymentId()).isZero();
+    AwaitDeploymentRequest await = new AwaitDeploymentRequest("r", serverId, siteId, 0);
+    assertThat(failureOf(() -> activities.awaitDeployment(await)).getType())
+        .isEqualTo(FailureType.NOT_READY.name());
+    simulator.manualClock().advance(Duration.ofMinutes(2));
+    DeploymentRef finished = activities.awaitDeployment(await);
+    long only =
+        ForgeFixtures.client(simulator).listDeployments(serverId, siteId).get(0).id();
+    assertThat(finished.deploymentId()).isEqualTo(only).isPositive();
+    assertThat(finished.commitHash()).isEqualTo(sha);
+  }
+
+  @Test
+  void aRetryOfTheFirstDeploymentAdoptsItInsteadOfStartingAnother() {
+    activities.deploySite(new DeployRequest("r", serverId, siteId, "abc1234", true));
+    // The answer was lost; Temporal hands the attempt's heartbeat (baseline 0) over.
+    assertThat(heartbeat.get()).isZero();
+    env.setHeartbeatDetails(heartbeat.get());
+
+    DeploymentRef retried =
+        activities.deploySite(new DeployRequest("r", serverId, siteId, "abc1234", true));
+
+    assertThat(calls(simulator, "POST", DEPLOY)).isEqualTo(1);
+    assertThat(ForgeFixtures.client(simulator).listDeployments(serverId, siteId))
+        .singleElement()
+        .satisfies(d -> assertThat(d.id()).isEqualTo(retried.deploymentId()));
+  }
+
+  @Test
+  void theSiteTheInstallSawSparesTheScriptItsRead() {
+    assertThat(installed).isEqualTo(new InstalledSite("pr1", "pr-1.example.com", false));
+    long siteReads = calls(simulator, "GET", "servers/{id}/sites/{id}");
+
+    activities.writeDeploymentScript(
+        new WriteDeploymentScriptRequest(
+            "r", serverId, siteId, "abc1234", "main", "php83", null, null, null, installed));
+
+    assertThat(calls(simulator, "GET", "servers/{id}/sites/{id}")).isEqualTo(siteReads);
+    assertThat(ForgeFixtures.client(simulator).getDeploymentScript(serverId, siteId))
+        .contains("cd '/home/pr1/pr-1.example.com'")
+        .contains("git reset --hard 'abc1234'");
+  }
+
+  @Test
+  void quickDeployTheInstallSawOnIsTurnedOffWithoutReadingTheSite() {
+    simulator.settings().quickDeployOnInstall(true);
+    simulator.settings().repositoryInstallDuration(Duration.ZERO);
+    CreateSiteRequest other =
+        new CreateSiteRequest("r", serverId, "pr-2.example.com", "pr2", null, "/public");
+    failureOf(() -> activities.createSite(other));
+    simulator.manualClock().advance(simulator.settings().siteInstallDuration());
+    long otherId = activities.createSite(other).siteId();
+    InstalledSite seen =
+        activities.installRepository(
+            new InstallRepositoryRequest(
+                "r", serverId, otherId, "github", "acme/shop", "main", true));
+    assertThat(seen.quickDeploy()).isTrue();
+    long siteReads = calls(simulator, "GET", "servers/{id}/sites/{id}");
+
+    activities.writeDeploymentScript(
+        new WriteDeploymentScriptRequest(
+            "r", serverId, otherId, "abc1234", "main", null, null, null, null, seen));
+
+    assertThat(calls(simulator, "GET", "servers/{id}/sites/{id}")).isEqualTo(siteReads);
+    assertThat(ForgeFixtures.client(simulator).getSite(serverId, otherId).quickDeploy()).isFalse();
+  }
+
+  private long total() {
+    return simulator.callCounts().values().stream().mapToLong(Long::longValue).sum();
   }
 
   @Test

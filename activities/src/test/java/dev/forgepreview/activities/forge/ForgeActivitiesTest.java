@@ -27,6 +27,7 @@ import dev.forgepreview.workflows.activities.ForgeActivities.DeleteSiteRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.ForgeInventory;
 import dev.forgepreview.workflows.activities.ForgeActivities.GrantDatabaseRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.InstallRepositoryRequest;
+import dev.forgepreview.workflows.activities.ForgeActivities.InstalledSite;
 import dev.forgepreview.workflows.activities.ForgeActivities.ListPreviewResourcesRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.NamedResource;
 import dev.forgepreview.workflows.activities.ForgeActivities.ObtainCertificateRequest;
@@ -288,6 +289,48 @@ class ForgeActivitiesTest {
                 + password
                 + "\n"
                 + "SHOP_API_KEY=from-the-worker\n");
+  }
+
+  @Test
+  void anEnvironmentWrittenAfterTheWorkflowSawTheInstallIsOneCall() {
+    SiteRef site = siteWithRepository();
+    long before = simulator.callCounts().values().stream().mapToLong(Long::longValue).sum();
+
+    activities.writeEnvironment(
+        new WriteEnvironmentRequest(
+            "r",
+            serverId,
+            site.siteId(),
+            "preview:acme:shop:42",
+            Map.of("APP_ENV", "testing"),
+            null,
+            null,
+            true));
+
+    assertThat(simulator.callCounts().values().stream().mapToLong(Long::longValue).sum() - before)
+        .isEqualTo(1);
+    assertThat(calls(simulator, "PUT", "servers/{id}/sites/{id}/env")).isEqualTo(1);
+    assertThat(ForgeFixtures.client(simulator).getEnvironmentFile(serverId, site.siteId()))
+        .contains("APP_ENV=testing\n")
+        .contains(
+            "DB_PASSWORD=" + ForgeFixtures.SECRETS.databasePassword("preview:acme:shop:42"));
+  }
+
+  @Test
+  void theInstallReturnsTheSiteAsItsAnswerShowedIt() {
+    SiteRef site = readySite();
+    simulator.settings().repositoryInstallDuration(Duration.ZERO);
+
+    InstalledSite installed =
+        activities.installRepository(
+            new InstallRepositoryRequest(
+                "r", serverId, site.siteId(), "github", "acme/shop", "feature/x", true));
+
+    ForgeClient client = ForgeFixtures.client(simulator);
+    Forge.Site read = client.getSite(serverId, site.siteId());
+    assertThat(installed)
+        .isEqualTo(new InstalledSite(read.username(), read.name(), read.quickDeploy()));
+    assertThat(installed.name()).isEqualTo(site.domain());
   }
 
   @Test

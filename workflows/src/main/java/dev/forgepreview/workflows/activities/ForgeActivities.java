@@ -55,10 +55,12 @@ public interface ForgeActivities {
   void grantDatabase(GrantDatabaseRequest request);
 
   /**
-   * Installs the repository on the branch and returns once {@code repository_status} is installed.
+   * Installs the repository on the branch and returns once {@code repository_status} is installed,
+   * with what the answer that said so tells of the site, so the steps after it need not read the
+   * site again. (Null in histories recorded before it returned anything.)
    */
   @ActivityMethod
-  void installRepository(InstallRepositoryRequest request);
+  InstalledSite installRepository(InstallRepositoryRequest request);
 
   /** Writes the whole environment file; adds {@code DB_PASSWORD} itself. */
   @ActivityMethod
@@ -80,7 +82,11 @@ public interface ForgeActivities {
   @ActivityMethod
   void writeDeploymentScript(WriteDeploymentScriptRequest request);
 
-  /** Starts a deployment, at most once per request even when retried. */
+  /**
+   * Starts a deployment, at most once per request even when retried. Returns the history entry,
+   * except for {@link DeployRequest#firstOnSite()} on its first attempt: then the deployment id is 0
+   * (the site's newest, which on a site without deployments is this one) and the wait reads it.
+   */
   @ActivityMethod
   DeploymentRef deploySite(DeployRequest request);
 
@@ -162,6 +168,12 @@ public interface ForgeActivities {
       boolean composer) {}
 
   /**
+   * The site as the answer that reported its repository installed showed it: its user and name
+   * (the site's path is {@code /home/{username}/{name}}) and whether quick deploy was on.
+   */
+  record InstalledSite(String username, String name, boolean quickDeploy) {}
+
+  /**
    * {@code variables} holds no configured value and no secret: the names the workflow derives
    * ({@code APP_URL}, {@code DB_DATABASE}, ...) and the keys of the repository's {@code
    * environment:} block with empty values. The activity looks the repository's {@code environment:}
@@ -173,7 +185,9 @@ public interface ForgeActivities {
   /**
    * {@code previewFile}: the repository's preview file whose {@code environment:} values (for the
    * keys it names) the activity reads again at its sha and writes over the configured ones; null:
-   * none.
+   * none. {@code repositoryInstalled}: the workflow saw the repository installed (the
+   * install-repository step returned), so the activity writes without reading the site first;
+   * false: it reads the site and waits for the install.
    */
   record WriteEnvironmentRequest(
       String requestId,
@@ -182,7 +196,19 @@ public interface ForgeActivities {
       String previewId,
       Map<String, String> variables,
       String repository,
-      PreviewFileEnvironment previewFile) {
+      PreviewFileEnvironment previewFile,
+      boolean repositoryInstalled) {
+
+    public WriteEnvironmentRequest(
+        String requestId,
+        long serverId,
+        long siteId,
+        String previewId,
+        Map<String, String> variables,
+        String repository,
+        PreviewFileEnvironment previewFile) {
+      this(requestId, serverId, siteId, previewId, variables, repository, previewFile, false);
+    }
 
     public WriteEnvironmentRequest(
         String requestId,
@@ -191,7 +217,7 @@ public interface ForgeActivities {
         String previewId,
         Map<String, String> variables,
         String repository) {
-      this(requestId, serverId, siteId, previewId, variables, repository, null);
+      this(requestId, serverId, siteId, previewId, variables, repository, null, false);
     }
   }
 
@@ -233,11 +259,13 @@ public interface ForgeActivities {
       String phpVersion,
       String template,
       String repository,
-      List<String> extraCommands) {
+      List<String> extraCommands,
+      InstalledSite site) {
 
     /**
      * {@code extraCommands}: the preview file's {@code deploy:} commands, appended to the script;
-     * null or empty: none.
+     * null or empty: none. {@code site}: the site as the install-repository step just saw it, for
+     * the script's path and quick deploy without reading the site; null: the activity reads it.
      */
     public WriteDeploymentScriptRequest(
         String requestId,
@@ -247,8 +275,31 @@ public interface ForgeActivities {
         String branch,
         String phpVersion,
         String template,
+        String repository,
+        List<String> extraCommands) {
+      this(
+          requestId,
+          serverId,
+          siteId,
+          sha,
+          branch,
+          phpVersion,
+          template,
+          repository,
+          extraCommands,
+          null);
+    }
+
+    public WriteDeploymentScriptRequest(
+        String requestId,
+        long serverId,
+        long siteId,
+        String sha,
+        String branch,
+        String phpVersion,
+        String template,
         String repository) {
-      this(requestId, serverId, siteId, sha, branch, phpVersion, template, repository, null);
+      this(requestId, serverId, siteId, sha, branch, phpVersion, template, repository, null, null);
     }
 
     /** Without the repository: the template is used as it comes (requests recorded before). */
@@ -260,11 +311,21 @@ public interface ForgeActivities {
         String branch,
         String phpVersion,
         String template) {
-      this(requestId, serverId, siteId, sha, branch, phpVersion, template, null, null);
+      this(requestId, serverId, siteId, sha, branch, phpVersion, template, null, null, null);
     }
   }
 
-  record DeployRequest(String requestId, long serverId, long siteId, String headSha) {}
+  /**
+   * {@code firstOnSite}: the site was created by this preview and has never deployed, so there is
+   * no earlier history entry to tell this deployment from: the first attempt posts without reading
+   * the history before or after.
+   */
+  record DeployRequest(
+      String requestId, long serverId, long siteId, String headSha, boolean firstOnSite) {
+    public DeployRequest(String requestId, long serverId, long siteId, String headSha) {
+      this(requestId, serverId, siteId, headSha, false);
+    }
+  }
 
   /** {@code deploymentId} is the history entry's id, {@code status} its last seen status. */
   record DeploymentRef(
