@@ -35,7 +35,19 @@ final class IngestBench {
     String run(int number) throws Exception;
   }
 
-  record Round(String path, int count, double seconds, List<Double> latenciesMs, int errors) {}
+  record Round(
+      String path,
+      int count,
+      double seconds,
+      List<Double> latenciesMs,
+      int errors,
+      double[] cpuSeconds) {}
+
+  /** The processes whose CPU each round measures: the Temporal server, the gateway, this JVM. */
+  static long[] pids = new long[0];
+
+  static final List<String> CPU_OF =
+      List.of("Temporal server", "gateway", "callers (the benchmark's JVM)");
 
   static String run(Bench.Config config) throws Exception {
     int deliveries = config.smoke() ? 200 : 2000;
@@ -46,6 +58,12 @@ final class IngestBench {
       Procs.Temporal temporal = procs.temporal();
       var repositories = Support.repositories(procs.dir, Support.sharedRepository(REPO, 1, "PT5S"));
       Procs.Gateway gateway = procs.gateway(temporal.address(), SECRET, repositories);
+      pids =
+          new long[] {
+            temporal instanceof Procs.DevServer dev ? dev.process().pid() : -1,
+            gateway.process().pid(),
+            ProcessHandle.current().pid()
+          };
       WorkflowClient client = Support.client(temporal.address());
       ObjectNode template =
           (ObjectNode)
@@ -169,6 +187,44 @@ final class IngestBench {
       out.append("Temporal's SQLite file afterwards: ")
           .append(f(Procs.mib(dbBytes), 1))
           .append(" MiB.\n");
+      // Where the 2 cores went: CPU per call of each process, per path (from /proc/PID/stat).
+      List<List<String>> cpuRows = new ArrayList<>();
+      for (String path : List.of("direct", "gateway")) {
+        double[] total = new double[CPU_OF.size()];
+        double seconds = 0;
+        int count = 0;
+        for (Round r : rounds) {
+          if (r.path().equals(path)) {
+            for (int i = 0; i < total.length; i++) {
+              total[i] += r.cpuSeconds()[i];
+            }
+            seconds += r.seconds();
+            count += r.count();
+          }
+        }
+        List<String> row = new ArrayList<>();
+        row.add(path.equals("direct") ? "baseline" : "gateway");
+        double sum = 0;
+        for (double t : total) {
+          row.add(f(t * 1000 / count, 2));
+          sum += t;
+        }
+        row.add(f(sum * 1000 / count, 2));
+        row.add(f(sum / seconds, 2));
+        cpuRows.add(row);
+      }
+      List<String> header = new ArrayList<>();
+      header.add("path");
+      for (String name : CPU_OF) {
+        header.add(name + ", CPU ms per call");
+      }
+      header.add("all three, CPU ms per call");
+      header.add("cores busy (all three CPU s ÷ wall s)");
+      out.append("\nCPU per call, by process (user + system time from /proc/PID/stat over the")
+          .append(" measured rounds of each path; the machine has ")
+          .append(Runtime.getRuntime().availableProcessors())
+          .append(" cores):\n\n")
+          .append(Support.table(header, cpuRows));
       return out.toString();
     }
   }
@@ -181,6 +237,7 @@ final class IngestBench {
     AtomicInteger next = new AtomicInteger();
     long deadline = System.nanoTime() + limit.toNanos();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    double[] cpuBefore = cpu();
     long start = System.nanoTime();
     for (int t = 0; t < concurrency; t++) {
       pool.execute(
@@ -206,6 +263,10 @@ final class IngestBench {
       pool.shutdownNow();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double[] cpu = cpu();
+    for (int i = 0; i < cpu.length; i++) {
+      cpu[i] -= cpuBefore[i];
+    }
     if (!errors.isEmpty()) {
       log("ingest %s: %d errors, first: %s", path, errors.size(), errors.peek());
     }
@@ -218,7 +279,16 @@ final class IngestBench {
       throw new IllegalStateException(
           path + ": only " + latencies.size() + " of " + count + " calls within " + limit);
     }
-    return new Round(path, latencies.size(), seconds, new ArrayList<>(latencies), errors.size());
+    return new Round(
+        path, latencies.size(), seconds, new ArrayList<>(latencies), errors.size(), cpu);
+  }
+
+  private static double[] cpu() {
+    double[] cpu = new double[pids.length];
+    for (int i = 0; i < pids.length; i++) {
+      cpu[i] = pids[i] < 0 ? Double.NaN : Procs.cpuSeconds(pids[i]);
+    }
+    return cpu;
   }
 
   static byte[] payload(ObjectNode template, int number) throws Exception {

@@ -4,6 +4,7 @@ import static dev.forgepreview.benchmarks.Support.f;
 import static dev.forgepreview.benchmarks.Support.log;
 
 import dev.forgepreview.workflows.Phase;
+import dev.forgepreview.workflows.PreviewIds;
 import dev.forgepreview.workflows.PreviewStatus;
 import dev.forgepreview.workflows.StepRecord;
 import io.temporal.client.WorkflowClient;
@@ -55,6 +56,8 @@ final class OrchestrationBench {
       List<List<String>> rows = new ArrayList<>();
       Map<String, List<Double>> stepSeconds = new LinkedHashMap<>();
       Previews.Calls lastCalls = null;
+      List<List<String>> timeRows = new ArrayList<>();
+      Map<String, List<double[]>> byActivity = new LinkedHashMap<>();
       for (int n = 0; n <= previews; n++) {
         Previews.Calls before = Previews.calls(simulator);
         long t0 = System.nanoTime();
@@ -79,6 +82,26 @@ final class OrchestrationBench {
                 .add(Previews.seconds(s.startedAt(), s.finishedAt()));
           }
         }
+        HistoryTimes.Times times =
+            HistoryTimes.of(client, PreviewIds.workflowId(Support.OWNER, "fast", 100 + n));
+        for (HistoryTimes.Span span : times.activities()) {
+          byActivity
+              .computeIfAbsent(span.type(), k -> new ArrayList<>())
+              .add(new double[] {span.dispatchMs(), span.runMs(), span.turnMs()});
+        }
+        timeRows.add(
+            List.of(
+                "#" + n,
+                f(times.firstToLastMs(), 0),
+                "" + times.activities().size(),
+                f(times.sum(HistoryTimes.Span::dispatchMs), 0),
+                f(times.sum(HistoryTimes.Span::runMs), 0),
+                f(times.sum(HistoryTimes.Span::turnMs), 0),
+                times.tasks().count()
+                    + ": "
+                    + f(times.tasks().queuedMs(), 0)
+                    + " / "
+                    + f(times.tasks().runMs(), 0)));
         rows.add(
             List.of(
                 "#" + n,
@@ -112,6 +135,40 @@ final class OrchestrationBench {
                       f(Support.percentile(values, 100) * 1000, 0))));
       out.append("\nPer step (from the `status` query's startedAt/finishedAt):\n\n")
           .append(Support.table(List.of("step", "median ms", "max ms"), stepRows));
+      out.append(
+              "\nWhere the time went, from each measured preview's history (event times on the"
+                  + " Temporal server's clock): for each activity, the wait for a worker to take it"
+                  + " (scheduled → started), its run on the worker (started → closed, the Forge"
+                  + " request inside), and the workflow's turn after it (closed → the next"
+                  + " command's event: the workflow task's wait in its queue, the worker's"
+                  + " decision, the server's writes); and the workflow tasks, their total wait in"
+                  + " the queue and on the worker:\n\n")
+          .append(
+              Support.table(
+                  List.of(
+                      "preview",
+                      "first → last event, ms",
+                      "activities",
+                      "Σ wait for a worker, ms",
+                      "Σ run, ms",
+                      "Σ turn after, ms",
+                      "workflow tasks: Σ queued / Σ on the worker, ms"),
+                  timeRows));
+      List<List<String>> activityRows = new ArrayList<>();
+      byActivity.forEach(
+          (type, values) ->
+              activityRows.add(
+                  List.of(
+                      type,
+                      "" + values.size(),
+                      f(Support.percentile(column(values, 0), 50), 1),
+                      f(Support.percentile(column(values, 1), 50), 1),
+                      f(Support.percentile(column(values, 2), 50), 1))));
+      out.append("\nThe same by activity type (medians over the measured previews):\n\n")
+          .append(
+              Support.table(
+                  List.of("activity", "runs", "wait for a worker, ms", "run, ms", "turn after, ms"),
+                  activityRows));
       List<List<String>> callRows = new ArrayList<>();
       lastCalls.byEndpoint().forEach((k, v) -> callRows.add(List.of("`" + k + "`", "" + v)));
       out.append("\nForge calls of the last measured preview, by endpoint (")
@@ -217,5 +274,13 @@ final class OrchestrationBench {
       client.getWorkflowServiceStubs().shutdownNow();
     }
     return out.toString();
+  }
+
+  private static List<Double> column(List<double[]> values, int i) {
+    List<Double> column = new ArrayList<>();
+    for (double[] v : values) {
+      column.add(v[i]);
+    }
+    return column;
   }
 }

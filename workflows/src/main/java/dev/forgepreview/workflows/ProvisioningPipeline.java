@@ -86,8 +86,8 @@ final class ProvisioningPipeline {
   private final Runnable publish;
 
   /**
-   * What the install-repository step of this run saw of the site; null before it, and when the
-   * step was recorded before it returned anything (the steps after it then read the site).
+   * What the install-repository step of this run saw of the site; null before it, and when the step
+   * was recorded before it returned anything (the steps after it then read the site).
    */
   private InstalledSite installed;
 

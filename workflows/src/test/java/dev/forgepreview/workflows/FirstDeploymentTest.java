@@ -49,9 +49,7 @@ class FirstDeploymentTest {
       verify(activities.forge, times(2)).deploySite(deploys.capture());
       assertThat(deploys.getAllValues())
           .extracting(DeployRequest::headSha, DeployRequest::firstOnSite)
-          .containsExactly(
-              Tuple.tuple("sha-1", true),
-              Tuple.tuple("sha-2", false));
+          .containsExactly(Tuple.tuple("sha-1", true), Tuple.tuple("sha-2", false));
     }
   }
 

@@ -145,8 +145,7 @@ class DeploySiteTest {
         .isEqualTo(FailureType.NOT_READY.name());
     simulator.manualClock().advance(Duration.ofMinutes(2));
     DeploymentRef finished = activities.awaitDeployment(await);
-    long only =
-        ForgeFixtures.client(simulator).listDeployments(serverId, siteId).get(0).id();
+    long only = ForgeFixtures.client(simulator).listDeployments(serverId, siteId).get(0).id();
     assertThat(finished.deploymentId()).isEqualTo(only).isPositive();
     assertThat(finished.commitHash()).isEqualTo(sha);
   }

@@ -312,8 +312,7 @@ class ForgeActivitiesTest {
     assertThat(calls(simulator, "PUT", "servers/{id}/sites/{id}/env")).isEqualTo(1);
     assertThat(ForgeFixtures.client(simulator).getEnvironmentFile(serverId, site.siteId()))
         .contains("APP_ENV=testing\n")
-        .contains(
-            "DB_PASSWORD=" + ForgeFixtures.SECRETS.databasePassword("preview:acme:shop:42"));
+        .contains("DB_PASSWORD=" + ForgeFixtures.SECRETS.databasePassword("preview:acme:shop:42"));
   }
 
   @Test

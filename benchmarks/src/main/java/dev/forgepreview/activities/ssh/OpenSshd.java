@@ -117,6 +117,11 @@ final class OpenSshd implements AutoCloseable {
     return dir;
   }
 
+  /** The listening sshd's pid: its children are the sessions and the commands they ran. */
+  long pid() {
+    return process.pid();
+  }
+
   @Override
   public void close() throws Exception {
     process.destroy();

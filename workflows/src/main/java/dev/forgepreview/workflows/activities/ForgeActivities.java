@@ -84,8 +84,8 @@ public interface ForgeActivities {
 
   /**
    * Starts a deployment, at most once per request even when retried. Returns the history entry,
-   * except for {@link DeployRequest#firstOnSite()} on its first attempt: then the deployment id is 0
-   * (the site's newest, which on a site without deployments is this one) and the wait reads it.
+   * except for {@link DeployRequest#firstOnSite()} on its first attempt: then the deployment id is
+   * 0 (the site's newest, which on a site without deployments is this one) and the wait reads it.
    */
   @ActivityMethod
   DeploymentRef deploySite(DeployRequest request);
@@ -168,8 +168,8 @@ public interface ForgeActivities {
       boolean composer) {}
 
   /**
-   * The site as the answer that reported its repository installed showed it: its user and name
-   * (the site's path is {@code /home/{username}/{name}}) and whether quick deploy was on.
+   * The site as the answer that reported its repository installed showed it: its user and name (the
+   * site's path is {@code /home/{username}/{name}}) and whether quick deploy was on.
    */
   record InstalledSite(String username, String name, boolean quickDeploy) {}
 
