@@ -78,13 +78,15 @@ final class Procs implements AutoCloseable {
     throw new IllegalStateException(name + " did not open port " + port + " within " + limit);
   }
 
+  /** Extra flags for every {@code temporal server start-dev} of a run (an experiment's). */
+  static final String DEV_SERVER_ARGS = "FORGE_PREVIEW_BENCH_DEV_SERVER_ARGS";
+
   /** temporal server start-dev on a free port with its SQLite file in this run's directory. */
   Temporal temporal() throws Exception {
     int port = freePort();
     Path db = dir.resolve("temporal.db");
-    Process p =
-        start(
-            "temporal",
+    List<String> command =
+        new ArrayList<>(
             List.of(
                 "temporal",
                 "server",
@@ -105,8 +107,13 @@ final class Procs implements AutoCloseable {
                 "--search-attribute",
                 "PreviewPhase=Keyword",
                 "--search-attribute",
-                "PreviewQueuePosition=Int"),
-            Map.of());
+                "PreviewQueuePosition=Int"));
+    // An experiment's extra flags (say --dynamic-config-value KEY=VALUE); reports name them.
+    String extra = System.getenv(DEV_SERVER_ARGS);
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    Process p = start("temporal", command, Map.of());
     waitPort(port, p, "temporal", Duration.ofSeconds(60));
     return new DevServer(p, "127.0.0.1:" + port, db);
   }

@@ -308,7 +308,12 @@ final class Report {
                     System.getProperty("java.vm.name")
                         + " "
                         + System.getProperty("java.runtime.version")),
-                java.util.List.of("Temporal", temporalVersion()),
+                java.util.List.of(
+                    "Temporal",
+                    temporalVersion()
+                        + (System.getenv(Procs.DEV_SERVER_ARGS) == null
+                            ? ""
+                            : "; dev server started with " + System.getenv(Procs.DEV_SERVER_ARGS))),
                 java.util.List.of("network", "loopback only (127.0.0.1)"),
                 java.util.List.of("whole run", seconds + " s of wall time"),
                 java.util.List.of("what else ran", note.isBlank() ? "nothing noted" : note))));
