@@ -91,6 +91,9 @@ final class ProvisioningPipeline {
    */
   private InstalledSite installed;
 
+  /** Whether this run's create-site step created the site (false: it adopted an existing one). */
+  private boolean siteCreated;
+
   ProvisioningPipeline(
       PreviewState state, StepRunner steps, Compensations compensations, Runnable publish) {
     this.state = state;
@@ -140,6 +143,7 @@ final class ProvisioningPipeline {
                             settings.phpVersion(),
                             "/public")));
     long siteId = site.siteId();
+    siteCreated = site.created();
     state.resources = state.resources.withSite(siteId);
     protectSite(serverId, siteId);
 
@@ -525,9 +529,10 @@ final class ProvisioningPipeline {
     String deployStep = generation == 1 ? "deploy" : "deploy#" + generation;
     String waitStep = generation == 1 ? "wait-deployment" : "wait-deployment#" + generation;
     boolean pinned = pinsCommits();
-    // The first deployment of the site this run created and installed: what the install saw of
-    // the site stands (nobody else knows it yet), and its history is empty. Later deployments read
-    // both again, since a person may have turned quick deploy on or deployed by hand since.
+    // The first deployment after this run's install: what the install saw of the site stands.
+    // A site this run created has an empty history, unless quick deploy was on (a push may have
+    // deployed since); an adopted one may have deployed before. Later deployments read both
+    // again: a person may have changed them since.
     InstalledSite fresh = generation == 1 ? installed : null;
     if (generation > 1 && pinned) {
       // Each commit brings its own preview file (the first deployment's was read before the site
@@ -573,7 +578,14 @@ final class ProvisioningPipeline {
                 forge("12 Deploy " + FailureText.shortSha(sha))
                     .deploySite(
                         new DeployRequest(
-                            state.requestId(deployStep), serverId, siteId, sha, fresh != null)));
+                            state.requestId(deployStep),
+                            serverId,
+                            siteId,
+                            sha,
+                            generation == 1
+                                && siteCreated
+                                && fresh != null
+                                && !fresh.quickDeploy())));
     DeploymentRef finished =
         steps.critical(
             waitStep,

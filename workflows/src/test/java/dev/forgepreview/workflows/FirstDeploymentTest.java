@@ -8,8 +8,10 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.forgepreview.workflows.activities.ForgeActivities.CreateSiteRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeployRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.InstalledSite;
+import dev.forgepreview.workflows.activities.ForgeActivities.SiteRef;
 import dev.forgepreview.workflows.activities.ForgeActivities.WriteDeploymentScriptRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.WriteEnvironmentRequest;
 import org.assertj.core.groups.Tuple;
@@ -50,6 +52,50 @@ class FirstDeploymentTest {
       assertThat(deploys.getAllValues())
           .extracting(DeployRequest::headSha, DeployRequest::firstOnSite)
           .containsExactly(Tuple.tuple("sha-1", true), Tuple.tuple("sha-2", false));
+    }
+  }
+
+  @Test
+  void quickDeployOnAtTheInstallMakesTheDeployReadTheHistory() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
+      InstalledSite pushToDeploy = new InstalledSite("forge", "pr-42.example", true);
+      when(activities.forge.installRepository(any())).thenReturn(pushToDeploy);
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      // The script step turns quick deploy off without reading the site, but a push may have
+      // deployed before that: the deploy tells its own entry from the history.
+      ArgumentCaptor<WriteDeploymentScriptRequest> script =
+          ArgumentCaptor.forClass(WriteDeploymentScriptRequest.class);
+      verify(activities.forge).writeDeploymentScript(script.capture());
+      assertThat(script.getValue().site()).isEqualTo(pushToDeploy);
+      ArgumentCaptor<DeployRequest> deploy = ArgumentCaptor.forClass(DeployRequest.class);
+      verify(activities.forge).deploySite(deploy.capture());
+      assertThat(deploy.getValue().firstOnSite()).isFalse();
+    }
+  }
+
+  @Test
+  void anAdoptedSiteIsDeployedAsOneThatMayHaveDeployedBefore() {
+    try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
+      when(activities.forge.installRepository(any())).thenReturn(SEEN);
+      // create-site found a site of that domain (a leftover of an earlier run) and adopted it.
+      when(activities.forge.createSite(any()))
+          .thenAnswer(
+              i ->
+                  new SiteRef(
+                      i.<CreateSiteRequest>getArgument(0).serverId(),
+                      11,
+                      i.<CreateSiteRequest>getArgument(0).domain(),
+                      false));
+      PreviewEnvironmentWorkflow workflow =
+          activities.start(TestSettings.request(42, "feature/x", "sha-1"));
+      awaitPhase(activities, workflow, Phase.READY);
+
+      ArgumentCaptor<DeployRequest> deploy = ArgumentCaptor.forClass(DeployRequest.class);
+      verify(activities.forge).deploySite(deploy.capture());
+      assertThat(deploy.getValue().firstOnSite()).isFalse();
     }
   }
 

@@ -114,7 +114,8 @@ final class MockedActivities implements AutoCloseable {
                 new SiteRef(
                     i.<CreateSiteRequest>getArgument(0).serverId(),
                     11,
-                    i.<CreateSiteRequest>getArgument(0).domain()));
+                    i.<CreateSiteRequest>getArgument(0).domain(),
+                    true));
     when(forge.createDatabase(any(CreateDatabaseRequest.class)))
         .thenAnswer(i -> new DatabaseRef(7, 21, i.<CreateDatabaseRequest>getArgument(0).name()));
     when(forge.createDatabaseUser(any(CreateDatabaseUserRequest.class)))

@@ -190,8 +190,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     long serverId = request.serverId();
     return forge(
         () -> {
-          Site site =
-              createOrAdopt(
+          Made<Site> made =
+              createOrAdoptTracked(
                   request.requestId(),
                   "site " + domain,
                   () -> client.findSiteByDomain(serverId, domain),
@@ -206,14 +206,20 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                               request.username() != null,
                               request.username(),
                               request.phpVersion())));
+          Site site = made.resource();
           if ("removing".equals(site.status())) {
             throw ActivityFailures.notReady(
                 "site " + domain + " from an earlier preview is still being removed");
           }
           if (!isInstalled(site.status())) {
-            throw notReadyRemembering(site.id(), "site " + domain + " is " + site.status());
+            String message = "site " + domain + " is " + site.status();
+            // Only a site this activity created is remembered (read by id): an adopted one is
+            // looked up again, and stays adopted.
+            throw made.created()
+                ? notReadyRemembering(site.id(), message)
+                : ActivityFailures.notReady(message);
           }
-          return new SiteRef(serverId, site.id(), domain);
+          return new SiteRef(serverId, site.id(), domain, made.created());
         });
   }
 
@@ -665,7 +671,10 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
    * Records the newest history id before posting (as heartbeat details, which survive retries), so
    * a retry adopts the entry its earlier attempt started instead of posting again. Returns only
    * once the entry is in the history: while the site's deployment is queued and not listed yet,
-   * fails {@code NOT_READY}, so the returned id is never 0.
+   * fails {@code NOT_READY}, so the returned id is never 0. Except on the first attempt at a site's
+   * first deployment ({@code firstOnSite}): there is nothing before it in the history, so it posts
+   * without reading the history and returns id 0, which the wait reads as the newest entry; a retry
+   * (baseline 0 recorded) adopts any entry as its own.
    */
   @Override
   public DeploymentRef deploySite(DeployRequest request) {
@@ -673,6 +682,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     long siteId = request.siteId();
     ActivityExecutionContext context = Activity.getExecutionContext();
     Optional<Long> recorded = context.getHeartbeatDetails(Long.class);
+    // The first attempt at a site's first deployment: nothing in its history to tell it from.
+    boolean first = request.firstOnSite() && !mayHaveRun(context);
     return forge(
         () -> {
           long baseline;
@@ -692,8 +703,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   "the deployment of site " + siteId + " is queued, not in the history yet");
             }
             // The earlier attempt's deploy did not take: start it now.
-          } else if (request.firstOnSite()) {
-            // A site that never deployed: nothing in its history to tell this deployment from.
+          } else if (first) {
             baseline = 0L;
             context.heartbeat(baseline);
           } else {
@@ -722,7 +732,7 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
             throw ActivityFailures.notReady(
                 "site " + siteId + " is already deploying, not in the history yet");
           }
-          if (recorded.isEmpty() && request.firstOnSite()) {
+          if (first) {
             // Its first history entry is this deployment: the wait reads it as the newest (id 0),
             // and a retry of this call finds it as newer than 0.
             return new DeploymentRef(serverId, siteId, 0L, DEPLOYING, null);
@@ -944,29 +954,48 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
       Supplier<Optional<T>> find,
       Function<Long, T> get,
       Supplier<T> create) {
+    return createOrAdoptTracked(requestId, what, find, get, create).resource();
+  }
+
+  /**
+   * A resource and whether this activity's own request created it ({@code false}: it was found, so
+   * it may predate this preview).
+   */
+  private record Made<T>(T resource, boolean created) {}
+
+  /**
+   * As {@link #createOrAdopt}, telling created from adopted. What an earlier attempt recorded (its
+   * heartbeat details) counts as created: only what the caller created is recorded.
+   */
+  private static <T extends Forge.Identified> Made<T> createOrAdoptTracked(
+      String requestId,
+      String what,
+      Supplier<Optional<T>> find,
+      Function<Long, T> get,
+      Supplier<T> create) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     Optional<Long> known = context.getHeartbeatDetails(Long.class);
     if (known.isPresent()) {
       T recorded = get.apply(known.get());
       log.info("[{}] {} ({}) created by an earlier attempt", requestId, what, recorded.id());
-      return recorded;
+      return new Made<>(recorded, true);
     }
     Optional<T> existing = mayHaveRun(context) ? find.get() : Optional.empty();
     if (existing.isPresent()) {
       log.info("[{}] adopting {} ({})", requestId, what, existing.get().id());
-      return existing.get();
+      return new Made<>(existing.get(), false);
     }
     try {
       T created = create.get();
       log.info("[{}] created {} ({})", requestId, what, created.id());
-      return created;
+      return new Made<>(created, true);
     } catch (ForgeValidationException e) {
       if (!e.isAlreadyTaken()) {
         throw e;
       }
       T taken = find.get().orElseThrow(() -> e);
       log.info("[{}] adopting {} ({}) that Forge says is taken", requestId, what, taken.id());
-      return taken;
+      return new Made<>(taken, false);
     }
   }
 

@@ -150,6 +150,8 @@ class ForgeActivitiesTest {
     SiteRef site = activities.createSite(request);
 
     assertThat(site.domain()).isEqualTo(DOMAIN);
+    // The attempts after the first read the site its first attempt created: still created.
+    assertThat(site.created()).isTrue();
     assertThat(simulator.inventory().sites()).hasSize(1);
     assertThat(simulator.inventory().sites().get(0).id()).isEqualTo(site.siteId());
     assertThat(calls(simulator, "POST", "servers/{id}/sites")).isEqualTo(1);
@@ -169,6 +171,8 @@ class ForgeActivitiesTest {
     SiteRef site = activities.createSite(siteRequest());
 
     assertThat(site.siteId()).isEqualTo(earlier);
+    // Adopted, so it may have deployed before: the first deployment will read the history.
+    assertThat(site.created()).isFalse();
     assertThat(simulator.inventory().sites()).hasSize(1);
     assertThat(calls(simulator, "POST", "servers/{id}/sites")).isEqualTo(2);
   }
@@ -244,8 +248,9 @@ class ForgeActivitiesTest {
     assertThat(failureOf(() -> activities.installRepository(request)).getType())
         .isEqualTo("NOT_READY");
     simulator.manualClock().advance(simulator.settings().repositoryInstallDuration());
-    activities.installRepository(request);
+    InstalledSite installed = activities.installRepository(request);
 
+    assertThat(installed.name()).isEqualTo(site.domain());
     assertThat(calls(simulator, "POST", "servers/{id}/sites/{id}/git")).isEqualTo(1);
     assertThat(simulator.inventory().sites().get(0).repositoryStatus()).isEqualTo("installed");
   }
@@ -319,11 +324,15 @@ class ForgeActivitiesTest {
   void theInstallReturnsTheSiteAsItsAnswerShowedIt() {
     SiteRef site = readySite();
     simulator.settings().repositoryInstallDuration(Duration.ZERO);
+    long before = simulator.callCounts().values().stream().mapToLong(Long::longValue).sum();
 
     InstalledSite installed =
         activities.installRepository(
             new InstallRepositoryRequest(
                 "r", serverId, site.siteId(), "github", "acme/shop", "feature/x", true));
+
+    assertThat(simulator.callCounts().values().stream().mapToLong(Long::longValue).sum() - before)
+        .isEqualTo(1);
 
     ForgeClient client = ForgeFixtures.client(simulator);
     Forge.Site read = client.getSite(serverId, site.siteId());

@@ -84,8 +84,9 @@ public interface ForgeActivities {
 
   /**
    * Starts a deployment, at most once per request even when retried. Returns the history entry,
-   * except for {@link DeployRequest#firstOnSite()} on its first attempt: then the deployment id is
-   * 0 (the site's newest, which on a site without deployments is this one) and the wait reads it.
+   * except on the first attempt of a {@link DeployRequest#firstOnSite()} request: then the
+   * deployment id is 0 (the site's newest, which on a site without deployments is this one) and the
+   * wait reads it.
    */
   @ActivityMethod
   DeploymentRef deploySite(DeployRequest request);
@@ -138,7 +139,16 @@ public interface ForgeActivities {
       String phpVersion,
       String directory) {}
 
-  record SiteRef(long serverId, long siteId, String domain) {}
+  /**
+   * {@code created}: this activity's own request created the site (false: it found one of that
+   * domain, say a leftover of an earlier run, which may have deployed before; and in histories
+   * recorded before the field).
+   */
+  record SiteRef(long serverId, long siteId, String domain, boolean created) {
+    public SiteRef(long serverId, long siteId, String domain) {
+      this(serverId, siteId, domain, false);
+    }
+  }
 
   record DeleteSiteRequest(String requestId, long serverId, String domain) {}
 
@@ -316,7 +326,8 @@ public interface ForgeActivities {
   }
 
   /**
-   * {@code firstOnSite}: the site was created by this preview and has never deployed, so there is
+   * {@code firstOnSite}: this preview created the site and has not deployed it yet, and quick
+   * deploy was off when its repository was installed (no push can have deployed since), so there is
    * no earlier history entry to tell this deployment from: the first attempt posts without reading
    * the history before or after.
    */
