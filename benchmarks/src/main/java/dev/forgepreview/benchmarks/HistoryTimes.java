@@ -31,7 +31,10 @@ final class HistoryTimes {
   private HistoryTimes() {}
 
   static Times of(WorkflowClient client, String workflowId) {
-    List<HistoryEvent> events = client.fetchHistory(workflowId).getEvents();
+    return of(client.fetchHistory(workflowId).getEvents());
+  }
+
+  static Times of(List<HistoryEvent> events) {
     Map<Long, HistoryEvent> scheduled = new HashMap<>();
     Map<Long, HistoryEvent> started = new HashMap<>();
     List<Span> spans = new ArrayList<>();

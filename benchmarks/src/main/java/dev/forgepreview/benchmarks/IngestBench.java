@@ -286,7 +286,7 @@ final class IngestBench {
   private static double[] cpu() {
     double[] cpu = new double[pids.length];
     for (int i = 0; i < pids.length; i++) {
-      cpu[i] = pids[i] < 0 ? Double.NaN : Procs.cpuSeconds(pids[i]);
+      cpu[i] = pids[i] < 0 ? Double.NaN : ProcStat.cpuSeconds(pids[i])[0];
     }
     return cpu;
   }

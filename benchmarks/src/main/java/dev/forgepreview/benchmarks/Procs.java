@@ -358,21 +358,6 @@ final class Procs implements AutoCloseable {
 
   // ---- measurements of a process --------------------------------------------------------
 
-  /**
-   * CPU seconds (user + system) a process has used so far, from /proc/PID/stat (in the kernel's
-   * clock ticks of 1/100 s); NaN if unknown. Its children are not counted.
-   */
-  static double cpuSeconds(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
-  }
-
   /** VmRSS of a process in bytes (from /proc/PID/status), -1 if unknown. */
   static long rssBytes(long pid) {
     try {

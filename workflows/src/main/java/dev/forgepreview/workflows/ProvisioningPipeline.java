@@ -534,6 +534,7 @@ final class ProvisioningPipeline {
     // deployed since); an adopted one may have deployed before. Later deployments read both
     // again: a person may have changed them since.
     InstalledSite fresh = generation == 1 ? installed : null;
+    boolean firstOnSite = fresh != null && siteCreated && !fresh.quickDeploy();
     if (generation > 1 && pinned) {
       // Each commit brings its own preview file (the first deployment's was read before the site
       // was created); its environment is written again, so a changed or removed value follows.
@@ -578,14 +579,7 @@ final class ProvisioningPipeline {
                 forge("12 Deploy " + FailureText.shortSha(sha))
                     .deploySite(
                         new DeployRequest(
-                            state.requestId(deployStep),
-                            serverId,
-                            siteId,
-                            sha,
-                            generation == 1
-                                && siteCreated
-                                && fresh != null
-                                && !fresh.quickDeploy())));
+                            state.requestId(deployStep), serverId, siteId, sha, firstOnSite)));
     DeploymentRef finished =
         steps.critical(
             waitStep,

@@ -8,10 +8,8 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import dev.forgepreview.workflows.activities.ForgeActivities.CreateSiteRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.DeployRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.InstalledSite;
-import dev.forgepreview.workflows.activities.ForgeActivities.SiteRef;
 import dev.forgepreview.workflows.activities.ForgeActivities.WriteDeploymentScriptRequest;
 import dev.forgepreview.workflows.activities.ForgeActivities.WriteEnvironmentRequest;
 import org.assertj.core.groups.Tuple;
@@ -81,14 +79,7 @@ class FirstDeploymentTest {
     try (MockedActivities activities = new MockedActivities(TestSettings.shared(99))) {
       when(activities.forge.installRepository(any())).thenReturn(SEEN);
       // create-site found a site of that domain (a leftover of an earlier run) and adopted it.
-      when(activities.forge.createSite(any()))
-          .thenAnswer(
-              i ->
-                  new SiteRef(
-                      i.<CreateSiteRequest>getArgument(0).serverId(),
-                      11,
-                      i.<CreateSiteRequest>getArgument(0).domain(),
-                      false));
+      activities.sitesCreated = false;
       PreviewEnvironmentWorkflow workflow =
           activities.start(TestSettings.request(42, "feature/x", "sha-1"));
       awaitPhase(activities, workflow, Phase.READY);

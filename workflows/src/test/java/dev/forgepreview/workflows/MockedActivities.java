@@ -62,6 +62,9 @@ final class MockedActivities implements AutoCloseable {
       mock(NotificationActivities.class, withSettings().withoutAnnotations());
   private final AtomicLong deploymentIds = new AtomicLong(500);
 
+  /** Whether create-site reports the site as its own (false: found and adopted, a leftover). */
+  volatile boolean sitesCreated = true;
+
   MockedActivities(PreviewSettings previewSettings) {
     env = TestWorkflowEnvironment.newInstance();
     registerSearchAttributes(env);
@@ -115,7 +118,7 @@ final class MockedActivities implements AutoCloseable {
                     i.<CreateSiteRequest>getArgument(0).serverId(),
                     11,
                     i.<CreateSiteRequest>getArgument(0).domain(),
-                    true));
+                    sitesCreated));
     when(forge.createDatabase(any(CreateDatabaseRequest.class)))
         .thenAnswer(i -> new DatabaseRef(7, 21, i.<CreateDatabaseRequest>getArgument(0).name()));
     when(forge.createDatabaseUser(any(CreateDatabaseUserRequest.class)))

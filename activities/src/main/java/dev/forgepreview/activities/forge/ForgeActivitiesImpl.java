@@ -477,18 +477,16 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
         () -> {
           // Forge accepts and silently drops a file written before the repository is installed:
           // read the site unless the workflow saw the install finish.
-          if (request.repositoryInstalled()) {
-            client.updateEnvironmentFile(request.serverId(), request.siteId(), content);
-            return null;
-          }
-          Site site = client.getSite(request.serverId(), request.siteId());
-          if (!INSTALLED.equals(site.repositoryStatus())) {
-            throw ActivityFailures.notReady(
-                "the repository of site "
-                    + site.id()
-                    + " is "
-                    + site.repositoryStatus()
-                    + ": an environment written now would be dropped");
+          if (!request.repositoryInstalled()) {
+            Site site = client.getSite(request.serverId(), request.siteId());
+            if (!INSTALLED.equals(site.repositoryStatus())) {
+              throw ActivityFailures.notReady(
+                  "the repository of site "
+                      + site.id()
+                      + " is "
+                      + site.repositoryStatus()
+                      + ": an environment written now would be dropped");
+            }
           }
           client.updateEnvironmentFile(request.serverId(), request.siteId(), content);
           return null;
@@ -634,11 +632,8 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
     long siteId = request.siteId();
     forge(
         () -> {
-          InstalledSite site = request.site();
-          if (site == null) {
-            Site read = client.getSite(serverId, siteId);
-            site = new InstalledSite(read.username(), read.name(), read.quickDeploy());
-          }
+          InstalledSite site =
+              request.site() != null ? request.site() : installed(client.getSite(serverId, siteId));
           if (site.quickDeploy()) {
             // A push must never deploy a preview behind the workflow's back (nor a fork's push).
             client.disableQuickDeploy(serverId, siteId);
@@ -703,12 +698,13 @@ public final class ForgeActivitiesImpl implements ForgeActivities {
                   "the deployment of site " + siteId + " is queued, not in the history yet");
             }
             // The earlier attempt's deploy did not take: start it now.
-          } else if (first) {
-            baseline = 0L;
-            context.heartbeat(baseline);
           } else {
             baseline =
-                newest(client.listDeployments(serverId, siteId)).map(Deployment::id).orElse(0L);
+                first
+                    ? 0L
+                    : newest(client.listDeployments(serverId, siteId))
+                        .map(Deployment::id)
+                        .orElse(0L);
             context.heartbeat(baseline);
           }
           try {

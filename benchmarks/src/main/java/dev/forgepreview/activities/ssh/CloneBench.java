@@ -2,6 +2,7 @@ package dev.forgepreview.activities.ssh;
 
 import dev.forgepreview.activities.secrets.PreviewSecrets;
 import dev.forgepreview.activities.ssh.CloneSettings.MysqlAddress;
+import dev.forgepreview.benchmarks.ProcStat;
 import dev.forgepreview.workflows.PreviewSettings.MasterDatabase;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneDatabaseRequest;
 import dev.forgepreview.workflows.activities.DatabaseCloneActivities.CloneResult;
@@ -274,28 +275,16 @@ public final class CloneBench {
    * ended children; this JVM's own threads; this JVM's ended children.
    */
   private static double[] cpu(long mariadb, long self, long masterSshd, long previewSshd) {
-    double[] jvm = stat(self);
+    double[] jvm = ProcStat.cpuSeconds(self);
+    double[] master = ProcStat.cpuSeconds(masterSshd);
+    double[] preview = ProcStat.cpuSeconds(previewSshd);
     return new double[] {
-      stat(mariadb)[0],
-      stat(masterSshd)[0] + stat(masterSshd)[1],
-      stat(previewSshd)[0] + stat(previewSshd)[1],
+      ProcStat.cpuSeconds(mariadb)[0],
+      master[0] + master[1],
+      preview[0] + preview[1],
       jvm[0],
       jvm[1]
     };
-  }
-
-  /** {own user + system, ended children's user + system} in seconds, from /proc/PID/stat. */
-  private static double[] stat(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return new double[] {
-        (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0,
-        (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0
-      };
-    } catch (Exception e) {
-      return new double[] {Double.NaN, Double.NaN};
-    }
   }
 
   private static double[] minus(double[] after, double[] before) {
