@@ -155,7 +155,7 @@ class ComposeE2eTest {
     assertThat(port).isBetween(host.portBase, host.portBase + ComposeHost.PORT_COUNT - 1);
 
     // through nginx: refused without the credentials or with wrong ones, the app with them
-    assertThat(ComposeHost.curlStatus(url + "commit")).isEqualTo("401");
+    assertThat(host.curlStatusOnceServed(url + "commit")).isEqualTo("401");
     assertThat(ComposeHost.curl(url + "commit", "reviewer:wrong")).doesNotContain(host.first);
     assertThat(ComposeHost.curl(url + "commit", "reviewer:" + ComposeHost.LOCKED_PASSWORD).strip())
         .isEqualTo(host.first);

@@ -220,6 +220,10 @@ final class ComposeHost implements AutoCloseable {
         nginxConf,
         String.join(
             "\n",
+            // Workers run as the user running the tests (root here; ignored for others): its
+            // files (the htpasswd files among them) live under the checkout, which may be a
+            // directory only its owner can enter, such as one made by mktemp -d.
+            "user " + System.getProperty("user.name") + ";",
             "pid " + nginx.resolve("nginx.pid") + ";",
             "error_log " + nginx.resolve("error.log") + ";",
             "events { worker_connections 64; }",
@@ -406,6 +410,30 @@ final class ComposeHost implements AutoCloseable {
   }
 
   /** {@code curl}'s HTTP status for {@code url} (000 when nothing answers). */
+  /**
+   * {@link #curlStatus} once nginx serves the preview's host, and once its old worker is gone:
+   * {@code nginx -s reload} returns before the new worker takes the site, and the old one answers
+   * with the old sites (the default server's 404) until it exits.
+   */
+  String curlStatusOnceServed(String url) throws Exception {
+    String status = curlStatus(url);
+    for (int attempt = 0; attempt < 300 && status.equals("404"); attempt++) {
+      Thread.sleep(100);
+      status = curlStatus(url);
+    }
+    // The next requests must not reach the old worker, which still has the old sites.
+    String master = Files.readString(nginxConf.getParent().resolve("nginx.pid")).trim();
+    Path children = Path.of("/proc/" + master + "/task/" + master + "/children");
+    for (int attempt = 0; attempt < 300; attempt++) {
+      String pids = Files.readString(children).trim();
+      if (!pids.isEmpty() && pids.split("\\s+").length == 1) {
+        return status;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("nginx's old workers did not exit within 30 s");
+  }
+
   static String curlStatus(String url) {
     java.net.URI uri = java.net.URI.create(url);
     return output(

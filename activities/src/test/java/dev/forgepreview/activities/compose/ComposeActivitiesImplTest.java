@@ -508,6 +508,8 @@ class ComposeActivitiesImplTest {
       Thread.sleep(100);
       status = get(HOST.nginxPort, domain, path, user).status();
     }
+    // The next requests must not reach the old worker, which still has the old sites.
+    HOST.awaitOldNginxWorkersGone();
     return status;
   }
 

@@ -135,6 +135,24 @@ final class ComposeHostExtension implements BeforeAllCallback, AfterAllCallback 
     awaitPort(sshPort);
   }
 
+  /**
+   * Waits until nginx runs only the workers of its last reload: after {@code nginx -s reload} the
+   * old worker keeps taking connections for a moment and answers them with the old sites (404 for a
+   * site just published). Call once the new site has answered.
+   */
+  void awaitOldNginxWorkersGone() throws Exception {
+    String master = Files.readString(dir.resolve("nginx/nginx.pid")).trim();
+    Path children = Path.of("/proc/" + master + "/task/" + master + "/children");
+    for (int attempt = 0; attempt < 300; attempt++) {
+      String pids = Files.readString(children).trim();
+      if (!pids.isEmpty() && pids.split("\\s+").length == 1) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("nginx's old workers did not exit within 30 s");
+  }
+
   private void startNginx() throws Exception {
     nginxPort = freePort();
     Path nginx = dir.resolve("nginx");
@@ -143,6 +161,10 @@ final class ComposeHostExtension implements BeforeAllCallback, AfterAllCallback 
         nginxConf,
         String.join(
             "\n",
+            // Workers run as the user running the tests (root here; ignored for others): its
+            // files (the htpasswd files among them) live under the checkout, which may be a
+            // directory only its owner can enter, such as one made by mktemp -d.
+            "user " + System.getProperty("user.name") + ";",
             "pid " + nginx.resolve("nginx.pid") + ";",
             "error_log " + nginx.resolve("error.log") + ";",
             "events { worker_connections 64; }",
